@@ -1,0 +1,179 @@
+"""Plain-data wire format between a grader and the process that runs student code.
+
+A value (arrays, dicts, tuples, lists, numbers, strings, None, nested) becomes one byte string:
+a JSON tree describing the structure plus every array in ``.npy`` format. Decoding never
+unpickles: arrays come back through ``np.load(..., allow_pickle=False)`` with a numeric dtype,
+and anything the encoder could not represent arrives as an ``Opaque`` marker naming its type.
+The encoder runs beside student code, so the decoder trusts nothing it receives.
+"""
+import io
+import json
+import struct
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_MESSAGE_BYTES = 256 * 1024 * 1024
+MAX_DEPTH = 16
+NUMERIC_KINDS = "biufc"
+_LENGTH = struct.Struct("<Q")
+
+
+class DecodeError(ValueError):
+    """The bytes are not a well-formed message of this format."""
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """Stands in for a value the encoder could not express as plain data (e.g. a custom object)."""
+    type_name: str
+
+
+
+@dataclass(frozen=True)
+class ArraySubclass:
+    """A returned array whose type was a subclass of np.ndarray (e.g. np.matrix); `array` is its data."""
+    type_name: str
+    array: np.ndarray
+
+
+def encode(value):
+    """Serialise `value` to bytes. Never raises for odd values: they become Opaque markers."""
+    arrays = []
+    tree = _encode_node(value, arrays, 0)
+    header = json.dumps(tree).encode()
+    parts = [_LENGTH.pack(len(header)), header, _LENGTH.pack(len(arrays))]
+    for blob in arrays:
+        parts += [_LENGTH.pack(len(blob)), blob]
+    return b"".join(parts)
+
+
+def _encode_node(value, arrays, depth):
+    if depth > MAX_DEPTH:
+        return {"t": "opaque", "type": "too deeply nested"}
+    if value is None:
+        return {"t": "none"}
+    if isinstance(value, (bool, np.bool_)) and type(value) in (bool, np.bool_):
+        return {"t": "bool", "v": bool(value)}
+    if type(value) is int:
+        return {"t": "int", "v": value}
+    if type(value) in (float, np.float64):
+        return {"t": "float", "v": float(value)}
+    if type(value) is str:
+        return {"t": "str", "v": value[:10000]}
+    if isinstance(value, np.generic) and type(value).__module__ == "numpy":
+        value = np.asarray(value)
+    if isinstance(value, np.ndarray):
+        return _encode_array(value, arrays)
+    if type(value) in (tuple, list):
+        return {"t": type(value).__name__, "items": [_encode_node(v, arrays, depth + 1) for v in value]}
+    if type(value) is dict:
+        if not all(type(k) is str for k in value):
+            return {"t": "opaque", "type": "dict with non-string keys"}
+        return {"t": "dict", "items": [[k, _encode_node(v, arrays, depth + 1)] for k, v in value.items()]}
+    return {"t": "opaque", "type": _type_name(value)}
+
+
+def _encode_array(value, arrays):
+    node = {"t": "arr", "i": len(arrays)}
+    if type(value) is not np.ndarray:
+        node["subclass"] = _type_name(value)
+        value = np.asarray(value).view(np.ndarray)
+    if value.dtype.kind not in NUMERIC_KINDS or value.dtype.fields is not None:
+        return {"t": "opaque", "type": f"array of dtype {value.dtype}"}
+    buffer = io.BytesIO()
+    np.save(buffer, np.ascontiguousarray(value), allow_pickle=False)
+    arrays.append(buffer.getvalue())
+    return node
+
+
+def _type_name(value):
+    try:
+        cls = type(value)
+        return f"{cls.__module__}.{cls.__qualname__}" if cls.__module__ != "builtins" else cls.__qualname__
+    except Exception:  # a hostile type can make even this fail
+        return "unknown object"
+
+
+def decode(message):
+    """Rebuild a value from bytes made by `encode`. Raises DecodeError on anything malformed."""
+    if not isinstance(message, (bytes, bytearray, memoryview)) or len(message) > MAX_MESSAGE_BYTES:
+        raise DecodeError("message missing or too large")
+    view = memoryview(message)
+    header, offset = _read_block(view, 0)
+    try:
+        tree = json.loads(bytes(header))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise DecodeError(f"bad header: {error}") from None
+    (count,), offset = _read_count(view, offset)
+    arrays = []
+    for _ in range(count):
+        blob, offset = _read_block(view, offset)
+        arrays.append(_load_array(blob))
+    if offset != len(view):
+        raise DecodeError("trailing bytes")
+    return _decode_node(tree, arrays, 0)
+
+
+def _read_count(view, offset):
+    if offset + _LENGTH.size > len(view):
+        raise DecodeError("truncated message")
+    return _LENGTH.unpack_from(view, offset), offset + _LENGTH.size
+
+
+def _read_block(view, offset):
+    (length,), offset = _read_count(view, offset)
+    if offset + length > len(view):
+        raise DecodeError("truncated message")
+    return view[offset:offset + length], offset + length
+
+
+def _load_array(blob):
+    try:
+        array = np.load(io.BytesIO(bytes(blob)), allow_pickle=False)
+    except Exception as error:
+        raise DecodeError(f"bad array: {error}") from None
+    if type(array) is not np.ndarray or array.dtype.kind not in NUMERIC_KINDS or array.dtype.fields:
+        raise DecodeError("non-numeric array")
+    return array
+
+
+def _decode_node(node, arrays, depth):
+    if depth > MAX_DEPTH + 1 or not isinstance(node, dict):
+        raise DecodeError("malformed tree")
+    kind = node.get("t")
+    if kind == "none":
+        return None
+    if kind in ("bool", "int", "float", "str"):
+        value = node.get("v")
+        expected = {"bool": bool, "int": int, "float": (int, float), "str": str}[kind]
+        if not isinstance(value, expected):
+            raise DecodeError(f"bad {kind}")
+        return float(value) if kind == "float" else value
+    if kind == "arr":
+        index = node.get("i")
+        if type(index) is not int or not 0 <= index < len(arrays):
+            raise DecodeError("bad array index")
+        if "subclass" in node:
+            return ArraySubclass(str(node["subclass"]), arrays[index])
+        return arrays[index]
+    if kind in ("tuple", "list"):
+        items = [_decode_node(item, arrays, depth + 1) for item in _items(node)]
+        return tuple(items) if kind == "tuple" else items
+    if kind == "dict":
+        result = {}
+        for pair in _items(node):
+            if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)):
+                raise DecodeError("bad dict item")
+            result[pair[0]] = _decode_node(pair[1], arrays, depth + 1)
+        return result
+    if kind == "opaque":
+        return Opaque(str(node.get("type", "unknown object")))
+    raise DecodeError(f"unknown node {kind!r}")
+
+
+def _items(node):
+    items = node.get("items")
+    if not isinstance(items, list):
+        raise DecodeError("bad items")
+    return items

@@ -1,0 +1,128 @@
+"""How a grader calls a learner's function: the seam between grading logic and where code runs.
+
+Checks never touch student objects. They ask a runner to call a function by name with plain
+arguments and receive a CallOutcome holding plain data decoded by `autograder.codec`.
+Two runners implement the same interface:
+
+* InProcessRunner -- calls functions living in a namespace of this process (an nbgrader kernel,
+  or the reference/mutants in tests). Values still make the codec round trip, so a check sees
+  exactly what it would see from a sandbox.
+* autograder.sandbox.SandboxRunner -- calls into an isolated child process.
+"""
+import copy
+import signal
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Any, Optional, Protocol
+
+from autograder import codec
+
+OK, MISSING, EXCEPTION, TIMEOUT, CRASHED, GARBAGE = "ok", "missing", "exception", "timeout", "crashed", "garbage"
+DEFAULT_CALL_TIMEOUT = 5.0
+
+
+@dataclass
+class CallOutcome:
+    """What one call of a learner function produced.
+
+    status -- OK, or why there is no value: MISSING (no such callable), EXCEPTION (it raised),
+              TIMEOUT (ran too long), CRASHED (the process running it died), GARBAGE (undecodable reply)
+    value -- the decoded return value when status is OK (plain arrays, dicts, tuples, lists, numbers)
+    args_after -- the decoded arguments as they were after the call (only when asked for)
+    message -- for failures, a short human-readable reason (exception type and message)
+    seconds -- wall time of the call
+    """
+    status: str
+    value: Any = None
+    args_after: Optional[tuple] = None
+    message: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ok(self):
+        return self.status == OK
+
+
+class Runner(Protocol):
+    def available(self) -> set:
+        """Names of the graded functions the submission defines as callables."""
+
+    def call(self, name, *args, keep_args=False, timeout=DEFAULT_CALL_TIMEOUT) -> CallOutcome:
+        """Call function `name` on copies of `args`; with keep_args, also report the args after the call."""
+
+
+def describe_exception(error):
+    """'ValueError: shapes (3,4) and (5,2) not aligned' plus the line of learner code that raised it."""
+    text = f"{type(error).__name__}: {error}"[:500]
+    frames = traceback.extract_tb(error.__traceback__)
+    learner = [f for f in frames if "autograder" not in f.filename.replace("\\", "/").split("/")[-2:-1]]
+    if learner:
+        frame = learner[-1]
+        text += f" (in {frame.name}, line {frame.lineno}: {(frame.line or '').strip()[:120]})"
+    return text
+
+
+def invoke(function, args, keep_args):
+    """Call `function(*args)` and encode (result, args_after). Shared by every runner, in or out of a sandbox."""
+    result = function(*args)
+    return codec.encode((result, tuple(args) if keep_args else None))
+
+
+class _CallTimeout(BaseException):
+    pass
+
+
+class InProcessRunner:
+    """Runs functions found in `namespace` (e.g. a kernel's globals()) in this process."""
+
+    def __init__(self, namespace):
+        self.namespace = namespace
+
+    def available(self):
+        from autograder.contract import GRADED_FUNCTIONS
+        return {name for name in GRADED_FUNCTIONS if callable(self.namespace.get(name))}
+
+    def call(self, name, *args, keep_args=False, timeout=DEFAULT_CALL_TIMEOUT):
+        function = self.namespace.get(name)
+        if not callable(function):
+            return CallOutcome(MISSING, message=f"no function named {name} is defined")
+        args = copy.deepcopy(args)
+        start = time.perf_counter()
+        try:
+            with _time_limit(timeout):
+                message = invoke(function, args, keep_args)
+        except _CallTimeout:
+            return CallOutcome(TIMEOUT, message=f"{name} did not return within {timeout:g} s",
+                               seconds=time.perf_counter() - start)
+        except BaseException as error:  # SystemExit and KeyboardInterrupt from learner code are results too
+            return CallOutcome(EXCEPTION, message=describe_exception(error), seconds=time.perf_counter() - start)
+        seconds = time.perf_counter() - start
+        try:
+            value, args_after = codec.decode(message)
+        except codec.DecodeError as error:
+            return CallOutcome(GARBAGE, message=str(error), seconds=seconds)
+        return CallOutcome(OK, value=value, args_after=args_after, seconds=seconds)
+
+
+class _time_limit:
+    """SIGALRM-based wall-clock limit; a no-op off the main thread, where signals cannot be used."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.active = threading.current_thread() is threading.main_thread() and seconds
+
+    def __enter__(self):
+        if self.active:
+            self.previous = signal.signal(signal.SIGALRM, self._expire)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def _expire(self, signum, frame):
+        raise _CallTimeout()
+
+    def __exit__(self, *exc):
+        if self.active:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+        return False

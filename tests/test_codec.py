@@ -1,0 +1,66 @@
+"""Does the wire format carry plain data faithfully and refuse everything else?"""
+import numpy as np
+import pytest
+
+from autograder import codec
+from autograder.runner import EXCEPTION, MISSING, OK, TIMEOUT, InProcessRunner
+
+
+def test_nested_values_round_trip():
+    value = ({"W": np.arange(6.0).reshape(2, 3), "b": np.zeros((2, 1))}, [np.int64(3), 2.5, None, "x"], True)
+    back = codec.decode(codec.encode(value))
+    assert isinstance(back, tuple) and isinstance(back[1], list)
+    np.testing.assert_array_equal(back[0]["W"], value[0]["W"])
+    assert back[1][1:] == [2.5, None, "x"] and back[2] is True
+
+
+def test_odd_objects_become_opaque_markers_not_errors():
+    class Liar:
+        def __eq__(self, other):
+            return True
+    back = codec.decode(codec.encode([Liar(), np.array([object()]), np.matrix([[1.0]])]))
+    assert isinstance(back[0], codec.Opaque) and "Liar" in back[0].type_name
+    assert isinstance(back[1], codec.Opaque)
+    assert isinstance(back[2], codec.ArraySubclass) and back[2].type_name.endswith("matrix")
+
+
+@pytest.mark.parametrize("junk", [b"", b"\x00" * 7, b"\xff" * 64, codec.encode([1.0])[:-1]])
+def test_malformed_messages_are_refused(junk):
+    with pytest.raises(codec.DecodeError):
+        codec.decode(junk)
+
+
+def test_pickled_arrays_are_refused():
+    import io
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    blob = buffer.getvalue()
+    header = b'{"t": "arr", "i": 0}'
+    message = b"".join([codec._LENGTH.pack(len(header)), header, codec._LENGTH.pack(1),
+                        codec._LENGTH.pack(len(blob)), blob])
+    with pytest.raises(codec.DecodeError):
+        codec.decode(message)
+
+
+def test_in_process_runner_reports_each_kind_of_outcome():
+    def slow(x):
+        while True:
+            pass
+
+    def bad(x):
+        raise ValueError("nope")
+
+    def mutate(x):
+        x[0] = 99.0
+        return x.sum()
+
+    runner = InProcessRunner({"rnn_forward": mutate, "clip": bad, "update_parameters": slow})
+    assert runner.available() == {"rnn_forward", "clip", "update_parameters"}
+    original = np.zeros(3)
+    outcome = runner.call("rnn_forward", original, keep_args=True)
+    assert outcome.status == OK and outcome.value == 99.0 and outcome.args_after[0][0] == 99.0
+    assert original[0] == 0.0  # the runner passes copies
+    assert runner.call("clip", original).status == EXCEPTION
+    assert "ValueError: nope" in runner.call("clip", original).message
+    assert runner.call("update_parameters", original, timeout=0.2).status == TIMEOUT
+    assert runner.call("rnn_backward", original).status == MISSING
