@@ -132,7 +132,7 @@ class SandboxedHiddenTests(NbGraderPreprocessor):
         with tempfile.TemporaryDirectory(prefix="nbgrader-sandboxed-") as scratch:
             path = Path(scratch) / resources["nbgrader"]["student"] / f"{notebook}.ipynb"
             path.parent.mkdir()
-            nbformat.write(nb, path)
+            nbformat.write(learner_cells(nb), path)
             out = Path(scratch) / "results.jsonl"
             command = [*self.grader_command, str(path), "--out", str(out), *self.grader_arguments]
             try:
@@ -144,6 +144,14 @@ class SandboxedHiddenTests(NbGraderPreprocessor):
                 raise GradingFailed(f"{' '.join(command)} exited {done.returncode} with {len(lines)} results:\n"
                                     f"{done.stderr[-3000:]}")
             return json.loads(lines[0])
+
+
+def learner_cells(nb):
+    """Copy of `nb` without its locked cells: those are the course's (visible and hidden tests, restored
+    from the source by sanitizing), not the learner's code, and would only fail outside the course folder."""
+    copy = nbformat.from_dict(nb)
+    copy.cells = [cell for cell in copy.cells if not utils.is_locked(cell)]
+    return copy
 
 
 def hidden_test_cells(nb):

@@ -69,3 +69,16 @@ def test_notes_cell_gives_total_and_every_notice():
     cell = plugin.notes_cell({"score": 41.0, "max_score": 50.0}, ["You edited the locked cell 'x'.", "renamed"])
     assert cell.cell_type == "markdown" and "41 / 50 points" in cell.source
     assert "- You edited the locked cell 'x'." in cell.source and "- renamed" in cell.source
+
+
+def test_the_grader_gets_the_learners_cells_not_the_courses_locked_tests():
+    learner = nbformat.v4.new_code_cell("def clip(gradients, maxValue):\n    return gradients")
+    learner.metadata["nbgrader"] = {"grade": False, "solution": True, "locked": False, "grade_id": "clip",
+                                    "schema_version": 3}
+    visible = nbformat.v4.new_code_cell("from public_tests import test_clip\ntest_clip(clip)")
+    visible.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": True,
+                                    "grade_id": "clip_public_tests", "schema_version": 3}
+    own = nbformat.v4.new_code_cell("import numpy as np")
+    nb = nbformat.v4.new_notebook(cells=[own, learner, visible, _grade_cell("clip_hidden_tests", 5.0)])
+    assert [cell.source for cell in plugin.learner_cells(nb).cells] == [own.source, learner.source]
+    assert len(nb.cells) == 4
