@@ -70,8 +70,9 @@ def grade_function(runner, name, seed=DEFAULT_SEED):
     function = LearnerFunction(runner, name)
     outcomes = [function.call(*case.args, keep_args=True) for case in graded_cases]
     if not any(outcome.ok for outcome in outcomes):
-        reason = failure_reason(name, outcomes[0])
-        return _result(name, 0.0, f"{name}: 0/{POINTS[name]:g} points. {reason}", None)
+        header = f"{name}: 0/{POINTS[name]:g} points. {failure_reason(name, outcomes[0])}"
+        notes = _dependency_notes(runner, spec, seed) if outcomes[0].status != MISSING else []
+        return _result(name, 0.0, "\n".join([header] + notes), None)
     verdicts = [judge_outcome(spec, case, outcome) for case, outcome in zip(graded_cases, outcomes)]
     earned, lines = _score_checks(spec, graded_cases, verdicts)
     integrity = _integrity_problem(function, spec, graded_cases, outcomes)
@@ -80,10 +81,13 @@ def grade_function(runner, name, seed=DEFAULT_SEED):
         lines.append(f"  [FAIL] {integrity}, so {name} gets no points.")
     mistake = None
     if any(verdict[check.name] for verdict in verdicts for check in spec.checks):
+        notes = _dependency_notes(runner, spec, seed)
         recognised = _recognise(spec, seed, outcomes)
+        if notes and spec.helper:  # the helper is wrong too: its mistake is the likelier explanation
+            recognised.sort(key=lambda m: f"(in {spec.helper})" not in m.name)
         mistake = recognised[0].name if recognised else None
         lines += [f"  Recognised mistake: {m.name}. {m.hint}" for m in recognised[:2]]
-        lines += _dependency_notes(runner, spec, seed)
+        lines += notes
     score = round(sum(earned.values()), 2)
     header = f"{name}: {score:g}/{POINTS[name]:g} points"
     return _result(name, score, "\n".join([header] + lines), mistake)
@@ -109,8 +113,8 @@ def _score_checks(spec, graded_cases, verdicts):
             lines.append(f"  [pass] {check.name} ({check.points:g}/{check.points:g}): {passing}")
         else:
             case, reason = failures[0]
-            lines.append(f"  [FAIL] {check.name} ({earned[check.name]:.3g}/{check.points:g}): {passing} -- "
-                         f"wrong on {len(failures)} of {total} input sets; first on {case.label}: {reason}")
+            lines.append(f"  [FAIL] {check.name} ({earned[check.name]:.3g}/{check.points:g}): wrong on "
+                         f"{len(failures)} of {total} input sets; first failure on {case.label}: {reason}")
     values = sum(points for check, points in earned.items() if check != STRUCTURE)
     if STRUCTURE in earned and values == 0 and earned[STRUCTURE] > 0:
         earned[STRUCTURE] = 0.0

@@ -160,7 +160,8 @@ CELL_BACKWARD = (
 
 # ---- rnn_backward(da (n_a, m, T_x), caches) -> {"dx", "da0", "dWax", "dWaa", "dba"} -------------------
 
-def _backward(da, caches, cell=_cell_backward, feed="both", order="backward", overwrite=(), divide_by_m=False):
+def _backward(da, caches, cell=_cell_backward, feed="both", order="backward", overwrite=(), divide_by_m=False,
+              da0_upstream=False):
     cell_caches, x = caches
     n_x, m, T_x = x.shape
     n_a = da.shape[0]
@@ -176,7 +177,8 @@ def _backward(da, caches, cell=_cell_backward, feed="both", order="backward", ov
         for key in sums:
             sums[key] = grads[key] + (0 if key in overwrite else sums[key])
     scale = 1 / m if divide_by_m else 1
-    return {"dx": dx, "da0": da_prev, **{key: value * scale for key, value in sums.items()}}
+    da0 = da[:, :, 0] if da0_upstream else da_prev
+    return {"dx": dx, "da0": da0, **{key: value * scale for key, value in sums.items()}}
 
 
 BACKWARD = (
@@ -198,6 +200,9 @@ BACKWARD = (
             functools.partial(_backward, overwrite=("dWax", "dWaa", "dba"))),
     Mistake("parameter gradients divided by m", "da already is the whole gradient of the loss: no 1/m here.",
             functools.partial(_backward, divide_by_m=True)),
+    Mistake("da0 taken from the upstream da[:, :, 0]",
+            "da0 is what flows out of the first cell: the da_prev that rnn_cell_backward returns at t = 0.",
+            functools.partial(_backward, da0_upstream=True)),
 ) + tuple(_with_cell_mistake(_backward, mistake, "rnn_cell_backward") for mistake in CELL_BACKWARD)
 
 
@@ -294,17 +299,19 @@ def recognise(name, seed, learner_outputs):
     A mistake is recognised when, on every case where it changes some output, the learner's
     outputs agree with the mistake's on all of those outputs (and there is at least one such case).
     """
-    recognised = []
+    recognised = {}  # mistake -> every output it changes
     for index, mistake in enumerate(CATALOGUE[name]):
-        explained = 0
+        explained = set()
         for outputs, row in zip(learner_outputs, _mistake_table(name, seed)):
             if outputs is None or row[index] is None or not row[index][1]:
                 continue
             predicted, changed = row[index]
             if not all(key in outputs and is_close(outputs[key], predicted[key]) for key in changed):
                 break
-            explained += 1
+            explained.update(changed)
         else:
             if explained:
-                recognised.append(mistake)
-    return recognised
+                recognised[mistake] = explained
+    # "dWax not clipped" adds nothing when "nothing clipped" explains dWax and more
+    return [mistake for mistake, changed in recognised.items()
+            if not any(changed < other for other in recognised.values())]
