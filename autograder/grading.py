@@ -71,7 +71,7 @@ def grade_function(runner, name, seed=DEFAULT_SEED):
     outcomes = [function.call(*case.args, keep_args=True) for case in graded_cases]
     if not any(outcome.ok for outcome in outcomes):
         header = f"{name}: 0/{POINTS[name]:g} points. {failure_reason(name, outcomes[0])}"
-        notes = _dependency_notes(runner, spec, seed) if outcomes[0].status != MISSING else []
+        notes = _dependency_notes(runner, spec, seed, function) if outcomes[0].status != MISSING else []
         return _result(name, 0.0, "\n".join([header] + notes), None)
     verdicts = [judge_outcome(spec, case, outcome) for case, outcome in zip(graded_cases, outcomes)]
     earned, lines = _score_checks(spec, graded_cases, verdicts)
@@ -81,7 +81,7 @@ def grade_function(runner, name, seed=DEFAULT_SEED):
         lines.append(f"  [FAIL] {integrity}, so {name} gets no points.")
     mistake = None
     if any(verdict[check.name] for verdict in verdicts for check in spec.checks):
-        notes = _dependency_notes(runner, spec, seed)
+        notes = _dependency_notes(runner, spec, seed, function)
         recognised = _recognise(spec, seed, outcomes)
         if notes and spec.helper:  # the helper is wrong too: its mistake is the likelier explanation
             recognised.sort(key=lambda m: f"(in {spec.helper})" not in m.name)
@@ -159,7 +159,7 @@ def _recognise(spec, seed, outcomes):
     return mistakes.recognise(spec.name, seed, learner_outputs)
 
 
-def _dependency_notes(runner, spec, seed):
+def _dependency_notes(runner, spec, seed, function):
     """Notes when a failure may come from another learner function rather than this one."""
     notes = []
     if spec.helper:
@@ -167,7 +167,7 @@ def _dependency_notes(runner, spec, seed):
         if helper_problem:
             notes.append(f"  Note: {spec.name} is expected to call your {spec.helper}, which fails its own checks "
                          f"({helper_problem}). Fix {spec.helper} first: the points lost here may come back with it.")
-    if spec.name == "rnn_backward":
+    if spec.name == "rnn_backward" and function.stopped is None:
         notes += _own_caches_note(runner, seed)
     return notes
 

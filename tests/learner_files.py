@@ -18,20 +18,40 @@ _HEADER = '"""A learner submission rendered from the reference and a fixture."""
 
 
 def fixture_paths(kind):
-    """Sorted paths of the fixtures of one kind: "mutants" or "alternatives"."""
+    """Sorted paths of the fixtures of one kind: "mutants", "alternatives" or "hostile"."""
     return sorted((FIXTURES / kind).glob("*.py"))
 
 
 def broken_functions(path):
     """The functions a mutant breaks, from its first line '# breaks: name[, name]'."""
+    return declared_functions(path, "breaks")
+
+
+def declared_functions(path, tag):
+    """The graded functions a fixture's first line names: '# <tag>: name[, name]'."""
     first_line = Path(path).read_text().splitlines()[0]
-    if not first_line.startswith("# breaks:"):
-        raise ValueError(f"{path} does not start with '# breaks: <function>[, <function>]'")
-    names = {name.strip() for name in first_line[len("# breaks:"):].split(",")}
+    if not first_line.startswith(f"# {tag}:"):
+        raise ValueError(f"{path} does not start with '# {tag}: <function>[, <function>]'")
+    names = {name.strip() for name in first_line[len(f"# {tag}:"):].split(",")}
     unknown = names - set(solutions.GRADED_FUNCTIONS)
     if unknown:
         raise ValueError(f"{path} names unknown functions {sorted(unknown)}")
     return names
+
+
+class CountingRunner:
+    """Wraps a runner and counts the calls made to each learner function."""
+
+    def __init__(self, runner):
+        self.runner = runner
+        self.calls = {}
+
+    def available(self):
+        return self.runner.available()
+
+    def call(self, name, *args, **options):
+        self.calls[name] = self.calls.get(name, 0) + 1
+        return self.runner.call(name, *args, **options)
 
 
 def render_learner_source(fixture_source):

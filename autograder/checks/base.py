@@ -109,9 +109,9 @@ def cell_cache_problem(label, got, expected):
     if problem:
         return f"{label}: {problem.replace('returned', 'is', 1)}"
     for index, name in enumerate(("a_next", "a_prev", "xt")):
-        problem = array_problem(f"{label}[{index}] ({name})", parts[name], expected[index])
+        problem = array_problem(f"{label}[{index}]", parts[name], expected[index])
         if problem:
-            return problem
+            return f"{problem} -- {label}[{index}] should be {name}; a cell cache is (a_next, a_prev, xt, parameters)"
     parameters = parts["parameters"]
     if not isinstance(parameters, dict):
         return f"{label}[3] (parameters) is {describe(parameters)}, not the parameters dict"
