@@ -69,28 +69,36 @@ def grade_function(runner, name, seed=DEFAULT_SEED):
     spec, graded_cases = SPECS[name], cases(name, seed)
     function = LearnerFunction(runner, name)
     outcomes = [function.call(*case.args, keep_args=True) for case in graded_cases]
+    header = f"{name}: {{score:g}}/{POINTS[name]:g} points"
     if not any(outcome.ok for outcome in outcomes):
-        header = f"{name}: 0/{POINTS[name]:g} points. {failure_reason(name, outcomes[0])}"
         notes = _dependency_notes(runner, spec, seed, function) if outcomes[0].status != MISSING else []
-        return _result(name, 0.0, "\n".join([header] + notes), None)
+        header += f". {failure_reason(name, outcomes[0])}"
+        return _result(name, 0.0, "\n".join([header.format(score=0)] + notes), None)
     verdicts = [judge_outcome(spec, case, outcome) for case, outcome in zip(graded_cases, outcomes)]
     earned, lines = _score_checks(spec, graded_cases, verdicts)
+    garbage = _garbage_reason(verdicts)
+    if garbage:  # one line says it all; the per-check lines would only repeat it
+        header += f". {name} returned garbage on every input set: {garbage}"
+        lines = []
     integrity = _integrity_problem(function, spec, graded_cases, outcomes)
     if integrity:
         earned = {check: 0.0 for check in earned}
         lines.append(f"  [FAIL] {integrity}, so {name} gets no points.")
-    mistake = None
-    if any(verdict[check.name] for verdict in verdicts for check in spec.checks):
-        notes = _dependency_notes(runner, spec, seed, function)
-        recognised = _recognise(spec, seed, outcomes)
-        if notes and spec.helper:  # the helper is wrong too: its mistake is the likelier explanation
-            recognised.sort(key=lambda m: f"(in {spec.helper})" not in m.name)
-        mistake = recognised[0].name if recognised else None
-        lines += [f"  Recognised mistake: {m.name}. {m.hint}" for m in recognised[:2]]
-        lines += notes
+    mistake, explanation = _explain(runner, spec, seed, function, outcomes, verdicts)
     score = round(sum(earned.values()), 2)
-    header = f"{name}: {score:g}/{POINTS[name]:g} points"
-    return _result(name, score, "\n".join([header] + lines), mistake)
+    return _result(name, score, "\n".join([header.format(score=score)] + lines + explanation), mistake)
+
+
+def _explain(runner, spec, seed, function, outcomes, verdicts):
+    """(name of the recognised mistake or None, feedback lines naming mistakes and helper problems)."""
+    if not any(reason for verdict in verdicts for reason in verdict.values()):
+        return None, []
+    notes = _dependency_notes(runner, spec, seed, function)
+    recognised = _recognise(spec, seed, outcomes)
+    if notes and spec.helper:  # the helper is wrong too: its mistake is the likelier explanation
+        recognised.sort(key=lambda m: f"(in {spec.helper})" not in m.name)
+    lines = [f"  Recognised mistake: {m.name}. {m.hint}" for m in recognised[:2]]
+    return (recognised[0].name if recognised else None), lines + notes
 
 
 def _result(name, score, feedback, mistake):
@@ -120,6 +128,16 @@ def _score_checks(spec, graded_cases, verdicts):
         earned[STRUCTURE] = 0.0
         lines.append(f"  [FAIL] {STRUCTURE}: no points for the form of an answer whose values are all wrong")
     return earned, lines
+
+
+def _garbage_reason(verdicts):
+    """The reason when every call returned something unusable as a whole (not the documented type), else None."""
+    reasons = {reason for verdict in verdicts for reason in verdict.values()}
+    if len(reasons) == 1:
+        reason = reasons.pop()
+        if reason and reason.startswith("returned "):
+            return reason
+    return None
 
 
 def _integrity_problem(function, spec, graded_cases, outcomes):

@@ -47,8 +47,14 @@ class FunctionSpec:
 
 
 def fail_all(spec, reason):
-    """A verdict failing every check of `spec` for the same reason."""
+    """A verdict failing every check of `spec` for the same reason (for an unusable return, it starts "returned")."""
     return {check.name: reason for check in spec.checks}
+
+
+def not_a_dict(checks, value):
+    """The verdict on a return value that is not a dict at all: every check fails with the same reason."""
+    reason = f"returned {describe(value)} instead of a dict"
+    return {name: reason for name in tuple(checks) + (STRUCTURE,)}
 
 
 def unpack(value, names, kind="a tuple"):

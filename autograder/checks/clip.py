@@ -5,7 +5,7 @@ and clipping a deep copy (2021 version) are both correct, and other keys may rid
 """
 import numpy as np
 
-from autograder.checks.base import STRUCTURE, Check, FunctionSpec, dict_structure_problem
+from autograder.checks.base import STRUCTURE, Check, FunctionSpec, dict_structure_problem, not_a_dict
 from autograder.compare import close_mask, describe, entry
 from solutions import GRADIENT_KEYS
 
@@ -57,6 +57,8 @@ def in_range_problem(value, case):
 
 def judge(case, value):
     """Which checks one returned value passes; see base.FunctionSpec.judge."""
+    if not isinstance(value, dict):
+        return not_a_dict(GRADIENT_KEYS + (IN_RANGE,), value)
     gradients, max_value = case.args
     verdict = {key: clipped_problem(value, key, gradients[key], case.expected[key], max_value)
                for key in GRADIENT_KEYS}

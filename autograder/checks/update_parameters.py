@@ -3,12 +3,15 @@
 Only the returned dict is judged: updating the caller's arrays in place and rebinding new
 arrays are both correct.
 """
-from autograder.checks.base import STRUCTURE, Check, FunctionSpec, dict_entry_problem, dict_structure_problem
+from autograder.checks.base import (STRUCTURE, Check, FunctionSpec, dict_entry_problem, dict_structure_problem,
+                                    not_a_dict)
 from solutions import PARAMETER_KEYS
 
 
 def judge(case, value):
     """Which checks one returned value passes; see base.FunctionSpec.judge."""
+    if not isinstance(value, dict):
+        return not_a_dict(PARAMETER_KEYS, value)
     verdict = {key: dict_entry_problem(value, key, case.expected[key]) for key in PARAMETER_KEYS}
     shapes = {key: case.expected[key].shape for key in PARAMETER_KEYS}
     verdict[STRUCTURE] = dict_structure_problem(value, shapes, exact_keys=False)
