@@ -137,9 +137,11 @@ CELL_BACKWARD = (
     Mistake("forgot to multiply by da_next",
             "The chain rule needs the upstream gradient: dz = (1 - a_next**2) * da_next.",
             functools.partial(_cell_backward, dz_rule="no da_next")),
-    Mistake("tanh' evaluated at a_prev", "The derivative belongs to this step's tanh: 1 - a_next**2, not 1 - a_prev**2.",
+    Mistake("tanh' evaluated at a_prev",
+            "The derivative belongs to this step's tanh: 1 - a_next**2, not 1 - a_prev**2.",
             functools.partial(_cell_backward, dz_rule="at a_prev")),
-    Mistake("tanh' with the wrong sign", "tanh'(z) = 1 - a_next**2, which is positive; a_next**2 - 1 flips every gradient.",
+    Mistake("tanh' with the wrong sign",
+            "tanh'(z) = 1 - a_next**2, which is positive; a_next**2 - 1 flips every gradient.",
             functools.partial(_cell_backward, dz_rule="negated")),
     Mistake("dba without keepdims",
             "np.sum(dz, axis=1, keepdims=True) keeps dba's shape (n_a, 1); without keepdims it is (n_a,) "

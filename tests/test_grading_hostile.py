@@ -58,8 +58,8 @@ def test_a_missing_function_gets_zero_and_a_line_saying_so():
     namespace = learner_namespace()
     del namespace["clip"]
     result = grading.grade_submission(InProcessRunner(namespace))
-    assert result["functions"]["clip"] == {"score": 0.0, "max_score": 5.0, "mistake": None,
-                                           "feedback": "clip: 0/5 points. clip is missing: no function named clip is defined"}
+    feedback = "clip: 0/5 points. clip is missing: no function named clip is defined"
+    assert result["functions"]["clip"] == {"score": 0.0, "max_score": 5.0, "mistake": None, "feedback": feedback}
     assert result["score"] == 45.0
 
 

@@ -39,7 +39,8 @@ def test_another_seed_means_other_inputs_and_still_full_marks_for_the_reference(
 
 
 def test_a_different_seed_still_catches_the_mistake():
-    assert grade_submission(InProcessRunner(learner_namespace(PARTLY_WRONG)), 7)["functions"]["rnn_backward"]["score"] < 10
+    result = grade_submission(InProcessRunner(learner_namespace(PARTLY_WRONG)), 7)
+    assert result["functions"]["rnn_backward"]["score"] < 10
 
 
 def test_size_sets_cover_the_edge_cases():
