@@ -60,40 +60,44 @@ def judge_outcome(spec, case, outcome):
         return fail_all(spec, f"returned something the grader could not read ({type(error).__name__}: {error})")
 
 
-def grade_function(runner, name, seed=DEFAULT_SEED):
+def grade_function(runner, name, seed=DEFAULT_SEED, earlier=None):
     """Score and feedback of one graded function: {"score", "max_score", "feedback", "mistake"}.
 
     runner -- a Runner (autograder.runner) through which the learner's functions are called
     seed -- the grading run's seed; the same seed always gives the same inputs and so the same grade
+    earlier -- optional {name: result} of functions of the same submission graded already, so a
+               helper function (and a slow one) is not called again just to explain a failure
     """
+    earlier = earlier or {}
     spec, graded_cases = SPECS[name], cases(name, seed)
     function = LearnerFunction(runner, name)
     outcomes = [function.call(*case.args, keep_args=True) for case in graded_cases]
-    header = f"{name}: {{score:g}}/{POINTS[name]:g} points"
     if not any(outcome.ok for outcome in outcomes):
-        notes = _dependency_notes(runner, spec, seed, function) if outcomes[0].status != MISSING else []
-        header += f". {failure_reason(name, outcomes[0])}"
-        return _result(name, 0.0, "\n".join([header.format(score=0)] + notes), None)
+        notes = _dependency_notes(runner, spec, seed, function, earlier) if outcomes[0].status != MISSING else []
+        header = f"{name}: 0/{POINTS[name]:g} points. {failure_reason(name, outcomes[0])}"
+        return _result(name, 0.0, "\n".join([header] + notes), None)
     verdicts = [judge_outcome(spec, case, outcome) for case, outcome in zip(graded_cases, outcomes)]
     earned, lines = _score_checks(spec, graded_cases, verdicts)
     garbage = _garbage_reason(verdicts)
     if garbage:  # one line says it all; the per-check lines would only repeat it
-        header += f". {name} returned garbage on every input set: {garbage}"
         lines = []
     integrity = _integrity_problem(function, spec, graded_cases, outcomes)
     if integrity:
         earned = {check: 0.0 for check in earned}
         lines.append(f"  [FAIL] {integrity}, so {name} gets no points.")
-    mistake, explanation = _explain(runner, spec, seed, function, outcomes, verdicts)
+    mistake, explanation = _explain(runner, spec, seed, function, outcomes, verdicts, earlier)
     score = round(sum(earned.values()), 2)
-    return _result(name, score, "\n".join([header.format(score=score)] + lines + explanation), mistake)
+    header = f"{name}: {score:g}/{POINTS[name]:g} points"
+    if garbage:
+        header += f". {name} returned garbage on every input set: {garbage}"
+    return _result(name, score, "\n".join([header] + lines + explanation), mistake)
 
 
-def _explain(runner, spec, seed, function, outcomes, verdicts):
+def _explain(runner, spec, seed, function, outcomes, verdicts, earlier):
     """(name of the recognised mistake or None, feedback lines naming mistakes and helper problems)."""
     if not any(reason for verdict in verdicts for reason in verdict.values()):
         return None, []
-    notes = _dependency_notes(runner, spec, seed, function)
+    notes = _dependency_notes(runner, spec, seed, function, earlier)
     recognised = _recognise(spec, seed, outcomes)
     if notes and spec.helper:  # the helper is wrong too: its mistake is the likelier explanation
         recognised.sort(key=lambda m: f"(in {spec.helper})" not in m.name)
@@ -177,17 +181,26 @@ def _recognise(spec, seed, outcomes):
     return mistakes.recognise(spec.name, seed, learner_outputs)
 
 
-def _dependency_notes(runner, spec, seed, function):
+def _dependency_notes(runner, spec, seed, function, earlier):
     """Notes when a failure may come from another learner function rather than this one."""
     notes = []
     if spec.helper:
-        helper_problem = _first_problem(runner, spec.helper, seed)
+        helper_problem = _known_problem(earlier.get(spec.helper)) if spec.helper in earlier \
+            else _first_problem(runner, spec.helper, seed)
         if helper_problem:
             notes.append(f"  Note: {spec.name} is expected to call your {spec.helper}, which fails its own checks "
                          f"({helper_problem}). Fix {spec.helper} first: the points lost here may come back with it.")
-    if spec.name == "rnn_backward" and function.stopped is None:
+    forward_unusable = "rnn_forward" in earlier and earlier["rnn_forward"]["score"] == 0
+    if spec.name == "rnn_backward" and function.stopped is None and not forward_unusable:
         notes += _own_caches_note(runner, seed)
     return notes
+
+
+def _known_problem(result):
+    """For a function graded already: None if it earned full points, else a pointer to its feedback."""
+    if result["score"] == result["max_score"]:
+        return None
+    return f"{result['score']:g}/{result['max_score']:g} points; see its feedback"
 
 
 def _first_problem(runner, name, seed):
@@ -218,6 +231,8 @@ def _own_caches_note(runner, seed):
 
 def grade_submission(runner, seed=DEFAULT_SEED):
     """Grade all six functions. Returns {"score", "max_score", "functions": {name: {...}}}."""
-    functions = {name: grade_function(runner, name, seed) for name in GRADED_FUNCTIONS}
+    functions = {}
+    for name in GRADED_FUNCTIONS:  # helpers come first, so their results can explain their callers'
+        functions[name] = grade_function(runner, name, seed, earlier=functions)
     return {"score": round(sum(f["score"] for f in functions.values()), 2), "max_score": MAX_SCORE,
             "functions": functions}

@@ -67,3 +67,31 @@ def test_clip_and_update_may_change_their_dicts_in_place():
     """Is in-place clipping (2018 course) and in-place updating still full marks despite the mutation rule?"""
     result = grading.grade_submission(InProcessRunner(learner_namespace()))
     assert result["functions"]["clip"]["score"] == 5.0 and result["functions"]["update_parameters"]["score"] == 5.0
+
+
+def test_braces_and_odd_text_in_learner_messages_do_not_break_the_feedback():
+    namespace = learner_namespace(source='''
+def rnn_cell_forward(xt, a_prev, parameters):
+    raise KeyError("{a_next} %s {0}")
+
+
+def clip(gradients, maxValue):
+    return "{score}"
+''')
+    result = grading.grade_submission(InProcessRunner(namespace))
+    assert "KeyError: '{a_next} %s {0}'" in result["functions"]["rnn_cell_forward"]["feedback"]
+    assert result["functions"]["clip"]["score"] == 0 and "'{score}'" in result["functions"]["clip"]["feedback"]
+
+
+def test_a_hanging_helper_costs_one_timeout_per_function_not_one_per_explanation(short_timeout):
+    """When rnn_cell_forward hangs (and so does the rnn_forward calling it), is each called just once?"""
+    namespace = learner_namespace(source='''
+def rnn_cell_forward(xt, a_prev, parameters):
+    while True:
+        pass
+''')
+    runner = CountingRunner(InProcessRunner(namespace))
+    result = grading.grade_submission(runner)
+    assert runner.calls["rnn_cell_forward"] == 1 and runner.calls["rnn_forward"] == 1
+    assert result["score"] == 30.0
+    assert "call your rnn_cell_forward, which fails its own checks" in result["functions"]["rnn_forward"]["feedback"]
