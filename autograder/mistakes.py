@@ -112,7 +112,7 @@ FORWARD = (
 # ---- rnn_cell_backward(da_next (n_a, m), cache) -> {"dxt", "da_prev", "dWax", "dWaa", "dba"} -----------
 
 def _cell_backward(da_next, cache, dz_rule="right", dba_axis=1, keepdims=True, dwaa_state="a_prev",
-                   waa_transposed=True, divide_by_m=False):
+                   waa_transposed=True, divide_by_m=False, da_prev_skips_tanh=False):
     a_next, a_prev, xt, p = cache
     dtanh = {"right": 1 - a_next ** 2, "missing": 1, "tanh twice": 1 - np.tanh(a_next) ** 2,
              "at a_prev": 1 - a_prev ** 2, "negated": a_next ** 2 - 1}
@@ -120,7 +120,7 @@ def _cell_backward(da_next, cache, dz_rule="right", dba_axis=1, keepdims=True, d
     scale = 1 / da_next.shape[1] if divide_by_m else 1
     return {
         "dxt": p["Wax"].T @ dz,
-        "da_prev": (p["Waa"].T if waa_transposed else p["Waa"]) @ dz,
+        "da_prev": (p["Waa"].T if waa_transposed else p["Waa"]) @ (da_next if da_prev_skips_tanh else dz),
         "dWax": dz @ xt.T * scale,
         "dWaa": dz @ (a_prev if dwaa_state == "a_prev" else a_next).T * scale,
         "dba": np.sum(dz, axis=dba_axis, keepdims=keepdims) * scale,
@@ -154,6 +154,10 @@ CELL_BACKWARD = (
     Mistake("da_prev uses Waa instead of Waa.T",
             "Going backwards through Waa @ a_prev transposes the matrix: da_prev = Waa.T @ dz.",
             functools.partial(_cell_backward, waa_transposed=False)),
+    Mistake("da_prev skips tanh'",
+            "da_prev flows back through the same tanh as the weights: "
+            "da_prev = Waa.T @ dz with dz = (1 - a_next**2) * da_next.",
+            functools.partial(_cell_backward, da_prev_skips_tanh=True)),
     Mistake("parameter gradients divided by m",
             "da_next already is the whole gradient of the loss: no 1/m here.",
             functools.partial(_cell_backward, divide_by_m=True)),
@@ -172,7 +176,8 @@ def _backward(da, caches, cell=_cell_backward, feed="both", order="backward", ov
     da_prev = np.zeros((n_a, m))
     steps = reversed(range(T_x)) if order == "backward" else range(T_x)
     for t in steps:
-        upstream = {"both": da[:, :, t] + da_prev, "da only": da[:, :, t], "da_prev only": da_prev}[feed]
+        upstream = {"both": da[:, :, t] + da_prev, "da only": da[:, :, t], "da_prev only": da_prev,
+                    "da one step early": da[:, :, t - 1] + da_prev}[feed]
         grads = cell(upstream, cell_caches[t])
         dx[:, :, t] = grads["dxt"]
         da_prev = grads["da_prev"]
@@ -190,6 +195,9 @@ BACKWARD = (
     Mistake("only da_prev fed into the cell",
             "Every step has its own upstream gradient too: feed da[:, :, t] + da_prev into rnn_cell_backward.",
             functools.partial(_backward, feed="da_prev only")),
+    Mistake("upstream gradient of the wrong timestep",
+            "Step t adds its own upstream gradient da[:, :, t] (not da[:, :, t-1]) to da_prev.",
+            functools.partial(_backward, feed="da one step early")),
     Mistake("loops forward in time",
             "Walk t = T_x - 1 down to 0, so the gradient flowing back from step t+1 is ready at step t.",
             functools.partial(_backward, order="forward")),
@@ -233,6 +241,8 @@ CLIP = (
             lambda gradients, max_value: _clip(gradients, max_value, skip=solutions.GRADIENT_KEYS)),
     Mistake("clipped to [0, maxValue]", "The lower bound is -maxValue: np.clip(g, -maxValue, maxValue).",
             lambda gradients, max_value: _clip(gradients, max_value, low=0)),
+    Mistake("only the upper bound applied", "Entries below -maxValue must become -maxValue too.",
+            lambda gradients, max_value: _clip(gradients, max_value, low=-np.inf)),
     Mistake("bounds swapped", "np.clip takes the lower bound first: np.clip(g, -maxValue, maxValue).",
             lambda gradients, max_value: _clip(gradients, max_value, low=max_value, high=-max_value)),
     Mistake("rescaled by the norm instead of clipped element by element",

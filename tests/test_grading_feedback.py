@@ -7,12 +7,13 @@ import pytest
 
 from autograder.grading import grade_submission
 from autograder.runner import InProcessRunner
-from learner_files import fixture_paths, learner_namespace
+from tests.learner_files import fixture_paths, learner_namespace
 
 CALL_FAILED = re.compile(r"\b(raised|timed out|crashed|is missing|garbage)\b")
 ENTRY = re.compile(r"\w+(\[[^\]]*\])*\[\d+(, \d+)*\]: expected -?[\d.e+-]+, got \S+")
 CLIPPED_ENTRY = re.compile(r"\w+\[\d+(, \d+)*\] was -?[\d.e+-]+, (outside|inside) .*(expected|must stay)")
 SHAPE = re.compile(r"shape \(\d+(, \d+)*,?\)")
+LENGTH = re.compile(r"expected a list of \d+ .*, got a \w+ of length \d+")
 WRONG_TYPE = re.compile(r"(returned|is) (None|an? .+) instead of")
 
 
@@ -31,7 +32,7 @@ def test_every_failed_check_names_its_output_and_shows_where(path):
             check = re.match(r"\s*\[FAIL\] (.+?) \(", line).group(1)
             reason = line.split("first failure on", 1)[1]
             assert CALL_FAILED.search(reason) or ENTRY.search(reason) or CLIPPED_ENTRY.search(reason) \
-                or SHAPE.search(reason) or WRONG_TYPE.search(reason) or "missing from the returned dict" in reason, line
+                or SHAPE.search(reason) or LENGTH.search(reason) or WRONG_TYPE.search(reason) or "missing from the returned dict" in reason, line
             if check not in ("structure", "in-range entries") and not CALL_FAILED.search(reason):
                 assert check in reason, line
 

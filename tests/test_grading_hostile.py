@@ -4,7 +4,7 @@ import pytest
 from autograder import grading
 from autograder.contract import GRADED_FUNCTIONS, POINTS
 from autograder.runner import InProcessRunner
-from learner_files import CountingRunner, declared_functions, fixture_paths, learner_namespace
+from tests.learner_files import CountingRunner, declared_functions, fixture_paths, learner_namespace
 
 HOSTILE = fixture_paths("hostile")
 WHAT_FEEDBACK_SAYS = {

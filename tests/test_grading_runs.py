@@ -7,7 +7,7 @@ from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE
 from autograder.grading import DEFAULT_SEED, grade_submission
 from autograder.notebook import hidden_tests
 from autograder.runner import InProcessRunner
-from learner_files import FIXTURES, CountingRunner, learner_namespace
+from tests.learner_files import FIXTURES, CountingRunner, learner_namespace
 
 PARTLY_WRONG = FIXTURES / "mutants" / "backward_dwaa_overwritten.py"
 

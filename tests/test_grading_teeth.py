@@ -8,7 +8,7 @@ from autograder.checks import SPECS
 from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE, POINTS
 from autograder.grading import DEFAULT_SEED, grade_submission
 from autograder.runner import InProcessRunner
-from learner_files import FIXTURES, broken_functions, fixture_paths, learner_namespace
+from tests.learner_files import FIXTURES, broken_functions, fixture_paths, learner_namespace
 
 MUTANTS = fixture_paths("mutants")
 ALTERNATIVES = fixture_paths("alternatives")
@@ -96,3 +96,10 @@ def test_a_helper_mistake_is_pointed_at_from_the_function_that_calls_it():
     assert "call your rnn_cell_backward, which fails its own checks" in feedback["feedback"]
     forward = grade(FIXTURES / "mutants" / "cell_yt_pred_from_a_prev.py")["functions"]["rnn_forward"]
     assert "call your rnn_cell_forward" in forward["feedback"]
+
+
+def test_backward_that_only_fits_its_own_forward_caches_is_told_so():
+    """If rnn_backward works with the learner's own (undocumented) cache order, does the feedback say so?"""
+    result = grade(FIXTURES / "mutants" / "own_cache_order_forward_and_backward.py")["functions"]["rnn_backward"]
+    assert result["score"] < 10
+    assert "with the caches of your own rnn_forward, your rnn_backward gives the right gradients" in result["feedback"]
