@@ -58,9 +58,9 @@ def test_rnn_forward(target):
     if not isinstance(cell_caches, (list, tuple)) or len(cell_caches) != T_x:
         _fail("rnn_forward", f"caches[0] should be a list of T_x = {T_x} cell caches, got {_describe(cell_caches)}")
     expected_a = case["out"]["a"]
-    for t in range(T_x):
+    for t, cell_cache in enumerate(cell_caches):
         a_prev = given["a0"] if t == 0 else expected_a[:, :, t - 1]
-        _check_cell_cache("rnn_forward", f"caches[0][{t}]", cell_caches[t], expected_a[:, :, t], a_prev,
+        _check_cell_cache("rnn_forward", f"caches[0][{t}]", cell_cache, expected_a[:, :, t], a_prev,
                           given["x"][:, :, t])
     _passed("rnn_forward")
 
