@@ -81,6 +81,7 @@ def hidden_test_cell(name):
     points = POINTS[name]
     source = "\n".join([
         f"# Hidden tests of {name} ({points:g} points) run in this cell when your notebook is graded.",
+        "# Run the next cell for the public tests.",
         BEGIN_HIDDEN,
         "from autograder.notebook import hidden_tests",
         f'hidden_tests("{name}", globals())',

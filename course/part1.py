@@ -11,8 +11,14 @@ def experiment_slot(name, what):
 
 
 def graded(function):
-    """The three cells every graded function gets: the learner's cell, its public test, its hidden tests."""
-    return [solution_cell(function), visible_test_cell(function.__name__), hidden_test_cell(function.__name__)]
+    """The three cells every graded function gets: the learner's cell, its hidden tests, its public test.
+
+    The grade cell must follow the solution cell directly: when a learner deletes a grade cell,
+    nbgrader 0.9.6 (OverwriteCells.add_missing_cells) re-inserts it after the cell that preceded it
+    in the source and fails the whole submission if that cell is a locked, ungraded one.
+    """
+    name = function.__name__
+    return [solution_cell(function), hidden_test_cell(name), visible_test_cell(name)]
 
 
 def cells():
@@ -39,9 +45,9 @@ def introduction():
         | 2 | `clip` | element-wise gradient clipping |
         | 2 | `update_parameters` | one step of gradient descent |
 
-        After each function there are two cells you cannot edit. The first runs **public tests**: run it,
-        read its message, fix your code until it prints *All tests passed*. The second is empty for you;
-        when your notebook is graded, **hidden tests** run there on other inputs.
+        After each function there are two cells you cannot edit. The first is empty for you: when your
+        notebook is graded, **hidden tests** run there on other inputs. The second runs **public tests**:
+        run it, read its message, and fix your code until it prints *All tests passed*.
 
         **Conventions.** Columns are examples. The sizes are written with these letters throughout:
 

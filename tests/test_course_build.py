@@ -46,13 +46,17 @@ def test_grade_cells_carry_the_contract_points(source_nb):
     assert graded == {f"{name}_hidden_tests": points for name, points in POINTS.items()}
 
 
-def test_every_function_has_solution_then_visible_then_hidden_cell(source_nb):
-    """Does each function come as its solution cell, then a locked ungraded public test, then the locked grade cell?"""
+def test_every_function_has_solution_then_hidden_then_visible_cell(source_nb):
+    """Does each function come as its solution cell, then the locked grade cell, then a locked ungraded public test?
+
+    The grade cell comes right after the solution cell: nbgrader 0.9.6 can only restore a deleted grade
+    cell whose predecessor is a grade or solution cell (see course.part1.graded).
+    """
     ids = [cell.metadata["nbgrader"]["grade_id"] if "nbgrader" in cell.metadata else None for cell in source_nb.cells]
     by_id = nbgrader_cells(source_nb)
     for name in solutions.GRADED_FUNCTIONS:
         position = ids.index(name)
-        assert ids[position + 1:position + 3] == [f"{name}_public_tests", f"{name}_hidden_tests"]
+        assert ids[position + 1:position + 3] == [f"{name}_hidden_tests", f"{name}_public_tests"]
         visible, hidden = by_id[f"{name}_public_tests"].metadata["nbgrader"], by_id[f"{name}_hidden_tests"].metadata["nbgrader"]
         assert visible["locked"] and not visible["grade"] and not visible["solution"]
         assert hidden["locked"] and hidden["grade"] and not hidden["solution"]
