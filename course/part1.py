@@ -182,10 +182,10 @@ def backward_sequence():
         gradient reaching it is
 
         $$\frac{\partial \mathcal{L}}{\partial a^{\langle t \rangle}}
-        = da^{\langle t \rangle} + W_{aa}^{T} dz^{\langle t+1 \rangle}
-        = \texttt{da[:, :, t]} + \texttt{da\_prev from step } t+1 .$$
+        = da^{\langle t \rangle} + W_{aa}^{T}\, dz^{\langle t+1 \rangle} .$$
 
-        That is why the loop runs **backwards** in time: step $t$ can only be processed once step $t+1$ has
+        In code: the cell of step $t$ receives `da[:, :, t] + da_prev`, where `da_prev` is what the cell
+        of step $t+1$ returned. That is why the loop runs **backwards** in time: step $t$ can only be processed once step $t+1$ has
         produced its `da_prev`. The last step has no later step, so start with a zero `da_prev`; what
         comes out of step 0 is the gradient of the initial state, `da0`.
 
@@ -216,7 +216,10 @@ def backward_sequence():
 
         Note what does *not* go through this chain: the gradient with respect to the input,
         $dx^{\langle t \rangle} = W_{ax}^{T} dz^{\langle t \rangle}$, leaves the recurrence at step $t$.
-        Repeated multiplication happens only along the hidden states, through $W_{aa}$.
+        Repeated multiplication happens only along the hidden states, through $W_{aa}$ and $\tanh'$.
+        That does not make $dW_{ax} = \sum_t dz^{\langle t \rangle} x^{\langle t \rangle T}$ immune:
+        each $dz^{\langle t \rangle}$ carries the same long-range contributions, tiny or huge, as the
+        gradient of $W_{aa}$. $W_{ax}$ is simply not one of the factors that shrink or grow them.
 
         **Exercise.** Implement `rnn_backward`. Return a dictionary with `dx` $(n_x, m, T_x)$, `da0`
         $(n_a, m)$ and the summed `dWax` $(n_a, n_x)$, `dWaa` $(n_a, n_a)$, `dba` $(n_a, 1)$. Use
