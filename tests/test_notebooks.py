@@ -66,6 +66,7 @@ def test_release_notebook_fails_only_where_the_learner_must_work(tmp_path, monke
         [error] = errors(cells[f"{name}_public_tests"])
         assert error["ename"] == "TestFailure"
         assert error["evalue"].startswith(f"{name} is not implemented yet")
+        assert len(error["traceback"]) == 1 and error["evalue"] in error["traceback"][0]  # message, no stack
         assert cells[f"{name}_hidden_tests"].outputs == []
         assert not errors(cells[name])  # defining the stub must work
     broken = [cell.source[:80] for cell in nb.cells

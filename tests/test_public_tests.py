@@ -117,6 +117,10 @@ def clip_forgets_dby(gradients, maxValue):
     return gradients
 
 
+def clip_pushes_everything_to_the_bounds(gradients, maxValue):
+    return {key: np.sign(value) * maxValue for key, value in gradients.items()}
+
+
 def clip_on_a_copy(gradients, maxValue):  # the 2021 course version: correct
     clipped = copy.deepcopy(gradients)
     for key in solutions.GRADIENT_KEYS:
@@ -151,6 +155,7 @@ WRONG = [  # (function under test, mutant, text the failure message must contain
     ("rnn_backward", loops_forward_in_time, "gradients['dx']"),
     ("clip", clip_rebinds_local, "gradients['dWax'] still has values outside [-3, 3]"),
     ("clip", clip_forgets_dby, "gradients['dby'] still has values outside"),
+    ("clip", clip_pushes_everything_to_the_bounds, "values inside [-3, 3] must stay unchanged"),
     ("update_parameters", update_with_plus, "parameters['Wax']"),
     ("update_parameters", update_forgets_by, "parameters['by']"),
 ]

@@ -30,6 +30,10 @@ HINTS = {
 class TestFailure(AssertionError):
     """A public test found a wrong output; the message says which and how."""
 
+    def _render_traceback_(self):
+        # IPython shows this instead of a traceback through this file: the message is all a learner needs.
+        return [f"\x1b[0;31m{type(self).__name__}\x1b[0m: {self}"]
+
 
 # ---------------------------------------------------------------- the tests, one per function
 
