@@ -27,6 +27,10 @@ SHIPPED_HELPERS = (
     Path("solutions", "rnn_utils.py"),
 )
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+SLOT_TAG = "experiment-slot:"
+# Experiment slot name -> function returning the cells that replace the slot's placeholder cell
+# (see course.part1.experiment_slot). Slots without an entry keep their placeholder.
+EXPERIMENT_CELLS = {}
 
 
 class BuildError(Exception):
@@ -35,7 +39,7 @@ class BuildError(Exception):
 
 def notebook():
     """The instructor's master notebook (nbformat v4), checked by `check_notebook`."""
-    nb = nbf.new_notebook(cells=part1.cells() + part2.cells())
+    nb = nbf.new_notebook(cells=fill_experiment_slots(part1.cells() + part2.cells(), EXPERIMENT_CELLS))
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata["language_info"] = {"name": "python"}
     for index, cell in enumerate(nb.cells):
@@ -44,6 +48,28 @@ def notebook():
         cell["id"] = f"c{index:02d}-{label}".replace("_", "-")
     check_notebook(nb)
     return nb
+
+
+def fill_experiment_slots(cells, fillers):
+    """Replace each tagged placeholder whose slot has a filler by the filler's cells; the first keeps the tag."""
+    slots = {tag[len(SLOT_TAG):] for cell in cells for tag in cell.metadata.get("tags", []) if tag.startswith(SLOT_TAG)}
+    unknown = set(fillers) - slots
+    if unknown:
+        raise BuildError(f"no experiment slot named {sorted(unknown)} (slots: {sorted(slots)})")
+    filled = []
+    for cell in cells:
+        slot = next((tag[len(SLOT_TAG):] for tag in cell.metadata.get("tags", []) if tag.startswith(SLOT_TAG)), None)
+        if slot not in fillers:
+            filled.append(cell)
+            continue
+        replacement = list(fillers[slot]())
+        if not replacement:
+            raise BuildError(f"experiment slot {slot!r}: the filler returned no cells")
+        tags = replacement[0].metadata.setdefault("tags", [])
+        if SLOT_TAG + slot not in tags:
+            tags.append(SLOT_TAG + slot)
+        filled.extend(replacement)
+    return filled
 
 
 def check_notebook(nb):

@@ -155,3 +155,20 @@ def test_written_answer_is_a_manually_graded_markdown_cell():
     released, _ = ClearSolutions().preprocess(nbformat.v4.new_notebook(cells=[cell]), {})
     assert released.cells[0].source.startswith("Why are the gradients summed?")
     assert "Shared weights." not in released.cells[0].source
+
+
+def test_experiment_slot_is_replaced_by_its_filler_and_keeps_its_tag():
+    """Can the experiments build put its cells in a slot by name, leaving the other slots alone?"""
+    from course import part1, part2
+
+    original = part1.cells() + part2.cells()
+    filled = build.fill_experiment_slots(original, {"decay": lambda: [cells.markdown("Decay text"),
+                                                                       cells.code("print(1)")]})
+    assert len(filled) == len(original) + 1
+    position = next(i for i, cell in enumerate(filled) if cell.source == "Decay text")
+    assert filled[position].metadata["tags"] == ["experiment-slot:decay"]
+    assert filled[position + 1].source == "print(1)"
+    remaining = [tag for cell in filled for tag in cell.metadata.get("tags", [])]
+    assert sorted(remaining) == sorted(f"experiment-slot:{slot}" for slot in EXPERIMENT_SLOTS)
+    with pytest.raises(build.BuildError, match="no experiment slot named"):
+        build.fill_experiment_slots(original, {"typo": lambda: [cells.markdown("x")]})
