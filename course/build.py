@@ -14,7 +14,7 @@ from nbgrader.nbgraderformat import MetadataValidator
 
 from autograder.contract import GRADED_FUNCTIONS, POINTS
 from course import part1, part2
-from course.cells import BEGIN_HIDDEN, BEGIN_SOLUTION, END_SOLUTION
+from course.cells import BEGIN_HIDDEN, BEGIN_SOLUTION, END_SOLUTION, SLOT_TAG
 from course.public_data import flatten, public_cases, write_npz
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,9 +27,8 @@ SHIPPED_HELPERS = (
     Path("solutions", "rnn_utils.py"),
 )
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-SLOT_TAG = "experiment-slot:"
 # Experiment slot name -> function returning the cells that replace the slot's placeholder cell
-# (see course.part1.experiment_slot). Slots without an entry keep their placeholder.
+# (see course.cells.experiment_slot). Slots without an entry keep their placeholder.
 EXPERIMENT_CELLS = {}
 
 

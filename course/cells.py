@@ -18,6 +18,7 @@ from autograder.contract import POINTS
 SCHEMA_VERSION = 3
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+SLOT_TAG = "experiment-slot:"  # metadata tag prefix of the placeholders the experiments fill
 
 
 def _nbgrader(cell, grade_id, grade=False, solution=False, locked=False, points=None):
@@ -96,3 +97,21 @@ def written_answer(grade_id, points, prompt, model_answer=""):
     text = "\n".join([textwrap.dedent(prompt).strip(), "", BEGIN_SOLUTION,
                       textwrap.dedent(model_answer).strip(), END_SOLUTION])
     return _nbgrader(nbf.new_markdown_cell(text), grade_id=grade_id, grade=True, solution=True, points=points)
+
+
+def experiment_slot(name, what):
+    """A placeholder the experiments build replaces; found by its tag, not by its position."""
+    return markdown(f"""
+        *Experiment ({name}) — {what}. This cell is a placeholder that the course build fills in.*
+        """, tags=[SLOT_TAG + name])
+
+
+def graded(function):
+    """The three cells every graded function gets: the learner's cell, its hidden tests, its public test.
+
+    The grade cell must follow the solution cell directly: when a learner deletes a grade cell,
+    nbgrader 0.9.6 (OverwriteCells.add_missing_cells) re-inserts it after the cell that preceded it
+    in the source and fails the whole submission if that cell is a locked, ungraded one.
+    """
+    name = function.__name__
+    return [solution_cell(function), hidden_test_cell(name), visible_test_cell(name)]

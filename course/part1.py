@@ -1,24 +1,6 @@
 """Notebook part 1: the forward pass of a vanilla RNN and backpropagation through time (BPTT)."""
-from course.cells import code, hidden_test_cell, markdown, solution_cell, visible_test_cell
+from course.cells import code, experiment_slot, graded, markdown
 from solutions import rnn
-
-
-def experiment_slot(name, what):
-    """A placeholder the experiments build replaces; found by its tag, not by its position."""
-    return markdown(f"""
-        *Experiment ({name}) — {what}. This cell is a placeholder that the course build fills in.*
-        """, tags=[f"experiment-slot:{name}"])
-
-
-def graded(function):
-    """The three cells every graded function gets: the learner's cell, its hidden tests, its public test.
-
-    The grade cell must follow the solution cell directly: when a learner deletes a grade cell,
-    nbgrader 0.9.6 (OverwriteCells.add_missing_cells) re-inserts it after the cell that preceded it
-    in the source and fails the whole submission if that cell is a locked, ungraded one.
-    """
-    name = function.__name__
-    return [solution_cell(function), hidden_test_cell(name), visible_test_cell(name)]
 
 
 def cells():

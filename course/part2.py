@@ -1,6 +1,5 @@
 """Notebook part 2: gradient clipping and the gradient-descent update."""
-from course.cells import markdown
-from course.part1 import experiment_slot, graded
+from course.cells import experiment_slot, graded, markdown
 from solutions import optim
 
 

@@ -50,7 +50,7 @@ def test_every_function_has_solution_then_hidden_then_visible_cell(source_nb):
     """Does each function come as its solution cell, then the locked grade cell, then a locked ungraded public test?
 
     The grade cell comes right after the solution cell: nbgrader 0.9.6 can only restore a deleted grade
-    cell whose predecessor is a grade or solution cell (see course.part1.graded).
+    cell whose predecessor is a grade or solution cell (see course.cells.graded).
     """
     ids = [cell.metadata["nbgrader"]["grade_id"] if "nbgrader" in cell.metadata else None for cell in source_nb.cells]
     by_id = nbgrader_cells(source_nb)
