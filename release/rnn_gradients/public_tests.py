@@ -38,6 +38,7 @@ class TestFailure(AssertionError):
 # ---------------------------------------------------------------- the tests, one per function
 
 def test_rnn_cell_forward(target):
+    """a_next, yt_pred and cache = (a_next, a_prev, xt, parameters) on one step; all weights and biases nonzero."""
     case = _case("rnn_cell_forward")
     given = case["in"]
     result = _call(target, "rnn_cell_forward", given["xt"], given["a_prev"], given["parameters"])
@@ -49,6 +50,7 @@ def test_rnn_cell_forward(target):
 
 
 def test_rnn_forward(target):
+    """a, y_pred and caches = (list of T_x cell caches, x) over a 4-step sequence."""
     case = _case("rnn_forward")
     given = case["in"]
     result = _call(target, "rnn_forward", given["x"], given["a0"], given["parameters"])
@@ -70,6 +72,7 @@ def test_rnn_forward(target):
 
 
 def test_rnn_cell_backward(target):
+    """dxt, da_prev, dWax, dWaa, dba (names, shapes, values) of one step."""
     case = _case("rnn_cell_backward")
     given = case["in"]
     cache = (given["a_next"], given["a_prev"], given["xt"], given["parameters"])
@@ -79,6 +82,7 @@ def test_rnn_cell_backward(target):
 
 
 def test_rnn_backward(target):
+    """dx, da0 and the summed dWax, dWaa, dba of a 4-step sequence with an upstream gradient at every step."""
     case = _case("rnn_backward")
     given = case["in"]
     a, x = given["a"], given["x"]
@@ -90,6 +94,7 @@ def test_rnn_backward(target):
 
 
 def test_clip(target):
+    """All five gradients in the RETURNED dict clipped to [-maxValue, maxValue], entries inside unchanged."""
     case = _case("clip")
     given = case["in"]
     max_value = float(given["maxValue"])
@@ -113,6 +118,7 @@ def test_clip(target):
 
 
 def test_update_parameters(target):
+    """Every parameter in the returned dict equals W - lr * dW."""
     case = _case("update_parameters")
     given = case["in"]
     updated = _call(target, "update_parameters", given["parameters"], given["gradients"], float(given["lr"]))
