@@ -19,8 +19,8 @@ c.CourseDirectory.root = ROOT
 c.CourseDirectory.db_url = os.environ.get("RNN_GRADEBOOK_URL", "sqlite:///" + os.path.join(ROOT, "gradebook.db"))
 c.Exchange.root = os.environ.get("RNN_EXCHANGE_DIR", os.path.join(ROOT, "exchange"))
 
-# Seconds a single cell may run during autograde/validate: a learner's infinite loop costs this once per
-# test cell, so keep it small; the slowest correct cell takes well under a second.
+# Seconds a single cell may run during autograde/validate. A learner's infinite loop costs this once per
+# test cell; the slowest correct cell takes well under a second, so 30 s is only a safety margin.
 c.ExecutePreprocessor.timeout = 30
 
 # A learner who deletes a graded or locked cell gets it back at autograde instead of silently losing it.
