@@ -174,12 +174,13 @@ def function_outputs(name, entry):
     """The outputs of an executed hidden-test cell for one function's result entry.
 
     Returns:
-    [stdout stream with score, feedback and named mistake, execute_result holding the points];
+    [stdout stream with the grader's feedback (it states the score) and the named mistake,
+     execute_result holding the points];
     nbgrader reads the execute_result as the cell's partial credit.
     """
     if entry is None:
-        entry = {"score": 0.0, "max_score": 0.0, "feedback": f"{name}: the grader reported nothing", "mistake": None}
-    lines = [f"{name}: {entry['score']:g} / {entry['max_score']:g} points", str(entry.get("feedback") or "")]
+        entry = {"score": 0.0, "feedback": f"{name}: 0 points: the grader reported nothing", "mistake": None}
+    lines = [str(entry.get("feedback") or f"{name}: {entry['score']:g} points")]
     if entry.get("mistake"):
         lines.append(f"Likely mistake: {entry['mistake']}")
     return [nbformat.v4.new_output("stream", name="stdout", text="\n".join(l for l in lines if l) + "\n"),

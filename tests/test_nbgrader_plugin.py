@@ -22,11 +22,12 @@ def _grade_cell(grade_id, points, source="# hidden tests", solution=False, cell_
 def test_nbgrader_records_exactly_the_sandbox_score_of_a_function(score):
     cell = _grade_cell("rnn_backward_hidden_tests", 10.0)
     cell.outputs = plugin.function_outputs("rnn_backward", {
-        "score": score, "max_score": 10.0, "feedback": "dWaa matches only the last timestep",
+        "score": score, "max_score": 10.0, "feedback": f"rnn_backward: {score:g}/10 points\n  [FAIL] dWaa",
         "mistake": "dWaa overwritten instead of summed over timesteps"})
     assert utils.determine_grade(cell) == (score, 10.0)
     stdout = cell.outputs[0]["text"]
-    assert f"{score:g} / 10 points" in stdout and "Likely mistake: dWaa overwritten" in stdout
+    assert stdout.startswith(f"rnn_backward: {score:g}/10 points\n  [FAIL] dWaa\n")
+    assert "Likely mistake: dWaa overwritten" in stdout
 
 
 def test_a_function_the_grader_said_nothing_about_scores_zero_not_full_marks():
