@@ -29,8 +29,8 @@ DEFAULT_ROOT = "/autograder"
 ROOT_VARIABLE = "AUTOGRADER_ROOT"
 PYTHON_VARIABLE = "AUTOGRADER_PYTHON"
 NOTEBOOK = "rnn_gradients.ipynb"
-# Top-level packages the grader imports at run time; their dependencies are added from metadata.
-GRADER_PACKAGES = ("numpy", "nbformat", "pyseccomp")
+# Top-level packages `python -m autograder grade` imports (checked with sys.modules); dependencies come from metadata.
+GRADER_PACKAGES = ("numpy", "pyseccomp", "rich")
 BUNDLED_PACKAGES = ("autograder", "solutions")
 CONFIG_FILE = "gradescope_config.json"
 GRADE_TIMEOUT = 600  # seconds for the whole submission; the batch grader bounds each call itself
