@@ -41,10 +41,10 @@ LMS_REGEXP = r".*/(?P<student_id>[^/_]+)_(?:late_)?\d+_\d+_(?P<file_id>[^/]+)$"
 SANDBOX_HOOK = ("\n# Added by autograder.lifecycle: grade through the sandbox, never in a kernel with the grader's rights.\n"
                 "from autograder.nbgrader_plugin import use_sandboxed_grading\nuse_sandboxed_grading(c)\n")
 STEP_TIMEOUT = 1800
-# nbformat and nbgrader take seconds to import: they are imported where used, so that
-# `python -m autograder grade` (whose CLI lists this module's commands) starts fast.
 # traitlets logs a broken config file and carries on with defaults (in-kernel grading!): treat it as fatal.
 CONFIG_ERROR = "Exception while loading config file"
+# nbformat and nbgrader take seconds to import: they are imported where used, so that
+# `python -m autograder grade` (whose CLI lists this module's commands) starts fast.
 
 
 class StepFailed(RuntimeError):
@@ -165,8 +165,11 @@ def self_check(path):
 def self_check_as_student(course, path):
     """`self_check` in a separate process, as the student would run it (the Validator changes the
     process's working directory and environment, so two must not share a process)."""
-    code = f"import json, sys; from autograder.lifecycle import self_check; print(json.dumps(self_check(sys.argv[1])))"
-    done = subprocess.run([sys.executable, "-c", code, str(path)], cwd=path.parent, env=course.env(),
+    # The repository goes on this process's sys.path only: the student's kernel must not see the course's code.
+    code = ("import json, sys; sys.path.insert(0, sys.argv[2]); from autograder.lifecycle import self_check; "
+            "print(json.dumps(self_check(sys.argv[1])))")
+    env = {**course.env(), "PYTHONPATH": str(SPEEDUP)}
+    done = subprocess.run([sys.executable, "-c", code, str(path), str(REPO)], cwd=path.parent, env=env,
                           capture_output=True, text=True, timeout=STEP_TIMEOUT)
     if done.returncode != 0:
         raise StepFailed(f"validating {path} failed:\n{done.stderr[-3000:]}")
