@@ -111,8 +111,9 @@ class SandboxedHiddenTests(NbGraderPreprocessor):
     grader_command = List(Unicode(), default_value=[sys.executable, "-m", "autograder", "grade"],
                           help="Command of the batch grader; the notebook path and --out FILE are appended."
                           ).tag(config=True)
-    grader_arguments = List(Unicode(), default_value=[],
-                            help="Extra arguments appended to the batch grader's command.").tag(config=True)
+    grader_arguments = List(Unicode(), default_value=["--workers", "1"],
+                            help="Extra arguments appended to the batch grader's command (one notebook: one "
+                                 "worker).").tag(config=True)
     timeout = Float(900.0, help="Seconds the batch grader may take for one notebook.").tag(config=True)
 
     def preprocess(self, nb, resources):
@@ -130,7 +131,7 @@ class SandboxedHiddenTests(NbGraderPreprocessor):
         """Run the batch grader on `nb`; returns its one result (shared brief §2). Raises GradingFailed."""
         notebook = resources["nbgrader"]["notebook"]
         with tempfile.TemporaryDirectory(prefix="nbgrader-sandboxed-") as scratch:
-            path = Path(scratch) / resources["nbgrader"]["student"] / f"{notebook}.ipynb"
+            path = Path(scratch) / "submission" / f"{notebook}.ipynb"  # no student-chosen name in a path
             path.parent.mkdir()
             nbformat.write(learner_cells(nb), path)
             out = Path(scratch) / "results.jsonl"
