@@ -169,3 +169,34 @@ def test_plots_have_titles_labels_and_log_scales(decay, sweep, clipping):
     assert lab.plot_gradient_decay(decay).axes[0].get_yscale() == "log"
     assert lab.plot_clipping(clipping).axes[0].get_yscale() == "log"
     matplotlib.pyplot.close("all")
+
+
+def copying_clip(gradients, maxValue):
+    """A 2021-style clip: copies first and returns new arrays, the caller's dict is untouched."""
+    return {key: np.clip(value, -maxValue, maxValue) for key, value in gradients.items()}
+
+
+def rebinding_update(parameters, gradients, lr):
+    """An update that stores new arrays instead of updating in place."""
+    return {key: value - lr * gradients["d" + key] for key, value in parameters.items()}
+
+
+def test_both_valid_styles_of_clip_and_update_give_the_same_experiment():
+    """Do learners whose clip copies and whose update rebinds (both correct) see the same numbers?"""
+    reference = lab.train_agreement(*LEARNER_FUNCTIONS, distance=5, iterations=60)
+    variant = lab.train_agreement(solutions.rnn_forward, solutions.rnn_backward, copying_clip, rebinding_update,
+                                  distance=5, iterations=60)
+    for key in ("losses", "gradient_norms", "step_norms"):
+        np.testing.assert_allclose(variant[key], reference[key], rtol=1e-9, atol=1e-15)
+    assert variant["accuracy"] == reference["accuracy"]
+
+
+def test_experiments_are_deterministic():
+    """Does running an experiment twice give exactly the same numbers (seeded everything)?"""
+    first = lab.clipping_comparison(*LEARNER_FUNCTIONS, iterations=30)
+    second = lab.clipping_comparison(*LEARNER_FUNCTIONS, iterations=30)
+    for run in ("clipped", "unclipped"):
+        for key in ("losses", "gradient_norms", "step_norms"):
+            np.testing.assert_array_equal(first[run][key], second[run][key])
+    np.testing.assert_array_equal(lab.gradient_decay(solutions.rnn_forward, solutions.rnn_backward)["driven"],
+                                  lab.gradient_decay(solutions.rnn_forward, solutions.rnn_backward)["driven"])
