@@ -189,17 +189,19 @@ def clipping():
             run = comparison[name]
             print(f"{name:>9}: largest gradient norm {run['gradient_norms'].max():6.1f} "
                   f"(median {np.median(run['gradient_norms']):.1e}), largest step {run['step_norms'].max():6.1f}, "
-                  f"final loss {run['losses'][-20:].mean():.1e}, test accuracy {run['accuracy']:.2f}")
+                  f"largest weight {run['largest_weight']:5.1f}, final loss {run['losses'][-20:].mean():.1e}, "
+                  f"test accuracy {run['accuracy']:.2f}")
         fig = gradient_lab.plot_clipping(comparison)
         """),
         _markdown(r"""
         **Reading the plots.** Nothing becomes `nan`: $\tanh$ keeps the hidden state in $[-1, 1]$, so in
         this RNN an exploding gradient does not overflow. What it does is visible on the left: the gradient
         norm spikes to tens of times its usual size, and without clipping the parameters take steps more
-        than ten times larger than any clipped step. Such a step throws the weights into a region where the
-        units saturate and the output is confidently wrong; the unclipped run never recovers (its loss
-        stays high and its accuracy stays at chance), while the clipped run, whose every step is bounded,
-        learns the task.
+        than ten times larger than any clipped step. Those steps blow the weights up to several times the
+        size the clipped run ends with (compare "largest weight"), the hidden units sit in saturation, and
+        the output becomes confidently wrong on about half of the sequences: the unclipped run never
+        recovers (its loss stays high and its accuracy at chance), while the clipped run, whose every step
+        is bounded, learns the task.
 
         Clipping bounds the step; it does not add information. A gradient that is tiny because it
         vanished stays tiny after clipping (clipping only ever shrinks entries), which is why the next
@@ -238,7 +240,7 @@ def agreement():
         few steps it guesses, although every run was clipped and trained for the same number of steps. The
         right panel shows why: the share of the gradient that reaches the subject falls by orders of
         magnitude with $k$, exactly like the decay curves earlier. The output weights at the last step
-        receive a full-size gradient and are trained well; what never gets trained is $W_{aa}$'s job of
+        receive a full-size gradient and fit whatever the last state offers; what never gets trained is $W_{aa}$'s job of
         *carrying* the subject across $k$ steps, because the gradient that would teach it has vanished on
         the way back. (The exact distance where learning stops depends on the initial weights and the
         seed; the collapse does not.)

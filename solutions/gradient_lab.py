@@ -449,6 +449,7 @@ def train_agreement(rnn_forward, rnn_backward, clip, update_parameters, distance
     step_norms -- global norm of the change of the parameters, shape (N,)
     subject_gradients -- ||dx<0>|| / ||dx<last>|| at every iteration: how much of the loss gradient
                          reaches the subject token, relative to the last token, shape (N,)
+    largest_weight -- largest |entry| of the trained parameters (a float)
     parameters -- the trained parameters, dict of arrays
     """
     check_your_functions(rnn_forward=rnn_forward, rnn_backward=rnn_backward, clip=clip,
@@ -478,7 +479,8 @@ def train_agreement(rnn_forward, rnn_backward, clip, update_parameters, distance
         step_norms[i] = global_norm({key: parameters[key] - before[key] for key in PARAMETER_KEYS})
     return {"accuracy": agreement_accuracy(rnn_forward, parameters, distance, test_size, seed + 1),
             "losses": losses, "gradient_norms": gradient_norms, "step_norms": step_norms,
-            "subject_gradients": subject_gradients, "parameters": parameters}
+            "subject_gradients": subject_gradients, "parameters": parameters,
+            "largest_weight": max(float(np.max(np.abs(parameters[key]))) for key in PARAMETER_KEYS)}
 
 
 def agreement_accuracy(rnn_forward, parameters, distance, size=1000, seed=1):
