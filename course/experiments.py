@@ -306,7 +306,48 @@ def bonus():
 
 SLOTS = {"summed": summed, "decay": decay, "clipping": clipping, "agreement": agreement, "bonus": bonus}
 
+# What fills each placeholder of the notebook. The "clipping" placeholder sits right after `clip`, before
+# `update_parameters` is written, so it gets the bonus (which needs only `clip`); the training runs,
+# which need `update_parameters`, open the last placeholder, before the agreement sweep they lead into.
+PLACEHOLDER_CONTENT = {"summed": ("summed",), "decay": ("decay",), "clipping": ("bonus",),
+                       "agreement": ("clipping", "agreement")}
+SLOT_TAG = "experiment-slot:"
+
+
+class SlotError(Exception):
+    """The notebook's experiment placeholders do not match PLACEHOLDER_CONTENT."""
+
 
 def cells_for(slot):
     """The cells of one experiment slot: a list of nbformat v4 cells (a fresh list on every call)."""
     return SLOTS[slot]()
+
+
+def placeholder_name(cell):
+    """The slot name of a placeholder cell (from its `experiment-slot:<name>` tag), or None."""
+    names = [tag[len(SLOT_TAG):] for tag in cell.get("metadata", {}).get("tags", []) if tag.startswith(SLOT_TAG)]
+    return names[0] if names else None
+
+
+def fill_placeholders(cells):
+    """Replace every placeholder cell by its experiment cells.
+
+    Arguments:
+    cells -- list of nbformat v4 cells, with exactly one placeholder per key of PLACEHOLDER_CONTENT
+
+    Returns:
+    a new list of cells; raises SlotError if a placeholder is missing, repeated or unknown
+    """
+    found = [placeholder_name(cell) for cell in cells if placeholder_name(cell)]
+    if sorted(found) != sorted(PLACEHOLDER_CONTENT):
+        raise SlotError(f"experiment placeholders in the notebook: {found}; expected each of "
+                        f"{sorted(PLACEHOLDER_CONTENT)} exactly once")
+    filled = []
+    for cell in cells:
+        name = placeholder_name(cell)
+        if name is None:
+            filled.append(cell)
+            continue
+        for slot in PLACEHOLDER_CONTENT[name]:
+            filled.extend(cells_for(slot))
+    return filled

@@ -93,3 +93,37 @@ def test_cells_plot_with_written_functions_and_fail_clearly_without(tmp_path):
     for cell in code_after:
         assert not errors(cell), errors(cell)
         assert any("image/png" in output.get("data", {}) for output in cell.outputs), cell.source
+
+
+def placeholder(name):
+    cell = nbf.new_markdown_cell(f"*placeholder {name}*")
+    cell.metadata["tags"] = [f"experiment-slot:{name}"]
+    return cell
+
+
+def test_placeholders_are_replaced_in_place():
+    """Does every tagged placeholder become its experiment cells, with the cells around it kept in order?"""
+    before, after = nbf.new_markdown_cell("before"), nbf.new_markdown_cell("after")
+    names = list(experiments.PLACEHOLDER_CONTENT)
+    filled = experiments.fill_placeholders([before] + [placeholder(name) for name in names] + [after])
+    assert filled[0] is before and filled[-1] is after
+    assert not any(experiments.placeholder_name(cell) for cell in filled)
+    expected = [cell.source for name in names for slot in experiments.PLACEHOLDER_CONTENT[name]
+                for cell in experiments.cells_for(slot)]
+    assert [cell.source for cell in filled[1:-1]] == expected
+
+
+def test_training_experiments_come_after_update_parameters_exists():
+    """The clipping placeholder precedes update_parameters: does it receive only cells that need no update?"""
+    for slot in experiments.PLACEHOLDER_CONTENT["clipping"]:
+        for cell in experiments.cells_for(slot):
+            assert "update_parameters" not in cell.source or cell.cell_type == "markdown"
+
+
+@pytest.mark.parametrize("names", [["summed", "decay", "clipping"], ["summed", "decay", "clipping", "agreement",
+                                                                     "decay"], ["summed", "decay", "clipping",
+                                                                                "agreement", "typo"]])
+def test_missing_repeated_or_unknown_placeholders_fail_loudly(names):
+    """A placeholder lost, doubled or misspelt in the notebook: does the build stop with a clear error?"""
+    with pytest.raises(experiments.SlotError, match="experiment placeholders"):
+        experiments.fill_placeholders([placeholder(name) for name in names])
