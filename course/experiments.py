@@ -1,44 +1,26 @@
 """The notebook's experiments: cells that run gradient_lab on the learner's own functions and plot.
 
-Each public function returns the list of nbformat v4 cells for one experiment slot of the notebook:
+Each public function returns the list of nbformat v4 cells of one experiment:
 prose (markdown with LaTeX), code cells that call ``gradient_lab`` with the learner's functions and
 draw the figure, and manually graded written questions tied to those figures. ``SLOTS`` maps each
-slot name to its function.
+experiment's name to its function; ``FILLERS`` says which placeholder of the notebook each one fills.
 
 Written questions are nbgrader answer cells (grade + solution, markdown): the prompt is kept, and the
 model answer between the solution markers becomes "YOUR ANSWER HERE" in the release.
 """
-import textwrap
+from course.cells import code, markdown, written_answer
 
-import nbformat.v4 as nbf
-
-SCHEMA_VERSION = 3
-BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
-QUESTION_POINTS = 2
+QUESTION_POINTS = 2  # each written question; graded by hand in nbgrader's formgrader
 
 
-def _markdown(text):
-    return nbf.new_markdown_cell(textwrap.dedent(text).strip())
-
-
-def _code(source):
-    return nbf.new_code_cell(textwrap.dedent(source).strip())
-
-
-def _written_answer(grade_id, prompt, model_answer):
-    """A manually graded markdown answer worth QUESTION_POINTS; the model answer is cleared on release."""
-    text = "\n".join([textwrap.dedent(prompt).strip(), "", BEGIN_SOLUTION,
-                      textwrap.dedent(model_answer).strip(), END_SOLUTION])
-    cell = nbf.new_markdown_cell(text)
-    cell.metadata["nbgrader"] = {"grade": True, "solution": True, "locked": False, "points": QUESTION_POINTS,
-                                 "grade_id": grade_id, "schema_version": SCHEMA_VERSION}
-    return cell
+def _question(grade_id, prompt, model_answer):
+    return written_answer(grade_id, QUESTION_POINTS, prompt, model_answer)
 
 
 def summed():
     """Cells showing that a shared weight's gradient is a sum of per-timestep terms, and that Wax does not compound."""
     return [
-        _markdown(r"""
+        markdown(r"""
         ### Experiment: the gradient of a shared weight is a sum over timesteps
 
         The same $W_{aa}$ is used at every step, so its gradient collects one term per use:
@@ -51,12 +33,13 @@ def summed():
         $\partial \mathcal{L}/\partial a^{\langle t \rangle}$, which has travelled back from the loss
         through every step in between.
 
-        The cell below walks your `caches` backwards with **your** `rnn_cell_backward`, keeps each
-        timestep's term of `dWaa` and `dWax`, adds them up, and compares the sum with what **your**
-        `rnn_backward` returns. The loss is read only at the last timestep, as in "predict the verb at
-        the end of the sentence".
+        The cell below computes each timestep's term separately: **your** `rnn_backward`, run on the part
+        of the sequence after step $t$, gives the gradient that reaches $a^{\langle t \rangle}$, and **your**
+        `rnn_cell_backward` at step $t$ turns it into that step's term of `dWaa` and `dWax`. It adds the
+        terms up and compares the sum with what your `rnn_backward` returns for the whole sequence. The
+        loss is read only at the last timestep, as in "predict the verb at the end of the sentence".
         """),
-        _code("""
+        code("""
         import gradient_lab
 
         contributions = gradient_lab.timestep_contributions(rnn_forward, rnn_cell_backward, rnn_backward)
@@ -66,7 +49,7 @@ def summed():
               f"at t = 0: {contributions['dWaa_terms'][0]:.2e}")
         fig = gradient_lab.plot_timestep_contributions(contributions, scaling)
         """),
-        _markdown(r"""
+        markdown(r"""
         **Reading the plots.** Left: the terms fall by orders of magnitude as $t$ moves away from the
         loss. The sum (your `dWaa`) is made almost entirely of the last few timesteps' terms; what happened
         at $t = 0$ barely moves the weights.
@@ -84,7 +67,7 @@ def summed():
         still a sum of terms $dz^{\langle t \rangle} x^{\langle t \rangle T}$, so it inherits the decay of
         $dz^{\langle t \rangle}$: the vanishing comes from $W_{aa}$, not from $W_{ax}$.)
         """),
-        _written_answer("question_summed", r"""
+        _question("question_summed", r"""
         **Question (2 points).** A learner asks: *"Do we add or multiply the gradients of the timesteps
         to get the gradient of the shared weights?"* Answer using the left plot: what is added, what is
         multiplied, and why does the sum carry almost no information about $t = 0$?
@@ -102,7 +85,7 @@ def summed():
 def decay():
     """Cells measuring how the gradient from the last timestep fades with the spectral radius of Waa."""
     return [
-        _markdown(r"""
+        markdown(r"""
         ### Experiment: how the gradient fades (or grows) on its way back
 
         Going back one step multiplies the gradient of the hidden state by the Jacobian of that step,
@@ -125,7 +108,7 @@ def decay():
         keep the state at $0$, where $\tanh' = 1$: exactly the identity-activation case. Right: random inputs
         move the state away from $0$, so every step also multiplies by $\tanh' < 1$.
         """),
-        _code("""
+        code("""
         import gradient_lab
 
         decay = gradient_lab.gradient_decay(rnn_forward, rnn_backward, radii=(0.5, 0.9, 1.0, 1.1, 1.5))
@@ -135,7 +118,7 @@ def decay():
                   f"{driven:8.1e} with inputs (mean tanh' there: {slope:.2f})")
         fig = gradient_lab.plot_gradient_decay(decay)
         """),
-        _markdown(r"""
+        markdown(r"""
         **Reading the plots.** On the left every curve lies on its dashed line: a straight line on a log
         scale is a constant factor $\rho$ per step. With $\rho = 1.5$ the gradient reaching $t = 0$ is
         millions of times larger than the one injected: this is the exploding gradient of the
@@ -149,7 +132,7 @@ def decay():
         Exploding gradients are still real in trained tanh RNNs: they show up as sudden spikes of the
         gradient norm when the weights grow large, which the clipping experiment shows.
         """),
-        _written_answer("question_decay", r"""
+        _question("question_decay", r"""
         **Question (2 points).** Your plot shows $\lVert dx^{\langle t \rangle} \rVert$ shrinking towards
         $t = 0$ although $W_{aa}$ is the same matrix at every step. Explain with the chain rule why only the
         *early* timesteps receive a vanishing gradient, and why the right panel decays faster than
@@ -169,7 +152,7 @@ def decay():
 def clipping():
     """Cells training the same RNN with and without the learner's clip under large weights and learning rate."""
     return [
-        _markdown(r"""
+        markdown(r"""
         ### Experiment: training with and without clipping
 
         The functions you wrote are enough to train an RNN. This experiment trains the same small RNN
@@ -179,7 +162,7 @@ def clipping():
         words). It plots, per iteration, the gradient norm before clipping, the size of the step the
         parameters actually took, and the loss.
         """),
-        _code("""
+        code("""
         import numpy as np
         import gradient_lab
 
@@ -193,7 +176,7 @@ def clipping():
                   f"test accuracy {run['accuracy']:.2f}")
         fig = gradient_lab.plot_clipping(comparison)
         """),
-        _markdown(r"""
+        markdown(r"""
         **Reading the plots.** Nothing becomes `nan`: $\tanh$ keeps the hidden state in $[-1, 1]$, so in
         this RNN an exploding gradient does not overflow. What it does is visible on the left: the gradient
         norm spikes to tens of times its usual size, and without clipping the parameters take steps more
@@ -213,7 +196,7 @@ def clipping():
 def agreement():
     """Cells training the learner's RNN on subject-verb agreement over growing distances."""
     return [
-        _markdown(r"""
+        markdown(r"""
         ### Experiment: "The cat(s), which ..., was / were"
 
         Each sequence starts with a subject, *cat* or *cats*, followed by $k$ filler words drawn at random
@@ -226,7 +209,7 @@ def agreement():
         $\lVert dx^{\langle 0 \rangle} \rVert / \lVert dx^{\langle k \rangle} \rVert$: that is the signal
         that could teach the network to remember the subject.
         """),
-        _code("""
+        code("""
         import gradient_lab
 
         sweep = gradient_lab.agreement_sweep(rnn_forward, rnn_backward, clip, update_parameters,
@@ -235,7 +218,7 @@ def agreement():
             print(f"k = {k:2d}: test accuracy {accuracy:.2f}, gradient reaching the subject {reached:.1e}")
         fig = gradient_lab.plot_agreement(sweep)
         """),
-        _markdown(r"""
+        markdown(r"""
         **Reading the plots.** For short distances the network learns the agreement perfectly; beyond a
         few steps it guesses, although every run was clipped and trained for the same number of steps. The
         right panel shows why: the share of the gradient that reaches the subject falls by orders of
@@ -245,7 +228,7 @@ def agreement():
         the way back. (The exact distance where learning stops depends on the initial weights and the
         seed; the collapse does not.)
         """),
-        _written_answer("question_agreement", r"""
+        _question("question_agreement", r"""
         **Question (2 points).** A learner argues: *"The weights at the last timestep are trained fine, so
         the prediction of was/were fails only because the hidden state it receives carries no useful
         context."* Is that right? Use both panels of your plot to explain what fails at $k = 40$ and why
@@ -260,7 +243,7 @@ def agreement():
         Clipping only shrinks gradients that are too large; it cannot enlarge a vanished one, and training
         longer multiplies a near-zero signal by more steps, so neither helps.
         """),
-        _written_answer("question_clipping", r"""
+        _question("question_clipping", r"""
         **Question (2 points).** In the clipping experiment clipping rescued training, but in the agreement
         experiment (also clipped) long distances still fail. Explain, using your plots, why clipping fixes
         exploding gradients but not vanishing ones.
@@ -279,7 +262,7 @@ def agreement():
 def bonus():
     """Ungraded cells comparing element-wise clipping with clipping by global norm."""
     return [
-        _markdown(r"""
+        markdown(r"""
         ### Bonus (ungraded): clipping each entry or the whole gradient
 
         Your `clip` caps each entry separately. Another common choice rescales the whole gradient, seen as
@@ -287,7 +270,7 @@ def bonus():
         The cell below clips one random large gradient both ways (to the same final length) and measures
         the cosine between each result and the original: $1$ means the direction is unchanged.
         """),
-        _code("""
+        code("""
         import gradient_lab
 
         directions = gradient_lab.clipping_directions(clip, max_value=1.0)
@@ -295,59 +278,29 @@ def bonus():
               f"by global norm {directions['cosine_global_norm']:.3f}")
         fig = gradient_lab.plot_clipping_directions(directions)
         """),
-        _markdown(r"""
+        markdown(r"""
         Element-wise clipping cut the large entry and kept the small one, so the clipped gradient points
         somewhere else (cosine below $1$). Rescaling by the global norm shortens the arrow and keeps its
-        direction (cosine $1$). Both bound the step; only the norm version is guaranteed to still point
-        downhill in the same direction.
+        direction (cosine $1$). Both bound the step, and both still point downhill (every entry keeps its
+        sign); only the norm version keeps the exact direction of steepest descent.
         """),
     ]
 
 
 SLOTS = {"summed": summed, "decay": decay, "clipping": clipping, "agreement": agreement, "bonus": bonus}
 
-# What fills each placeholder of the notebook. The "clipping" placeholder sits right after `clip`, before
-# `update_parameters` is written, so it gets the bonus (which needs only `clip`); the training runs,
-# which need `update_parameters`, open the last placeholder, before the agreement sweep they lead into.
-PLACEHOLDER_CONTENT = {"summed": ("summed",), "decay": ("decay",), "clipping": ("bonus",),
-                       "agreement": ("clipping", "agreement")}
-SLOT_TAG = "experiment-slot:"
+
+def cells_for(name):
+    """The cells of one experiment: a list of nbformat v4 cells (a fresh list on every call)."""
+    return SLOTS[name]()
 
 
-class SlotError(Exception):
-    """The notebook's experiment placeholders do not match PLACEHOLDER_CONTENT."""
+def training():
+    """The last placeholder: the clipping runs, then the agreement sweep they lead into."""
+    return clipping() + agreement()
 
 
-def cells_for(slot):
-    """The cells of one experiment slot: a list of nbformat v4 cells (a fresh list on every call)."""
-    return SLOTS[slot]()
-
-
-def placeholder_name(cell):
-    """The slot name of a placeholder cell (from its `experiment-slot:<name>` tag), or None."""
-    names = [tag[len(SLOT_TAG):] for tag in cell.get("metadata", {}).get("tags", []) if tag.startswith(SLOT_TAG)]
-    return names[0] if names else None
-
-
-def fill_placeholders(cells):
-    """Replace every placeholder cell by its experiment cells.
-
-    Arguments:
-    cells -- list of nbformat v4 cells, with exactly one placeholder per key of PLACEHOLDER_CONTENT
-
-    Returns:
-    a new list of cells; raises SlotError if a placeholder is missing, repeated or unknown
-    """
-    found = [placeholder_name(cell) for cell in cells if placeholder_name(cell)]
-    if sorted(found) != sorted(PLACEHOLDER_CONTENT):
-        raise SlotError(f"experiment placeholders in the notebook: {found}; expected each of "
-                        f"{sorted(PLACEHOLDER_CONTENT)} exactly once")
-    filled = []
-    for cell in cells:
-        name = placeholder_name(cell)
-        if name is None:
-            filled.append(cell)
-            continue
-        for slot in PLACEHOLDER_CONTENT[name]:
-            filled.extend(cells_for(slot))
-    return filled
+# Placeholder name in the notebook -> function returning the cells that replace it (course.build uses it).
+# The "clipping" placeholder sits right after `clip`, before `update_parameters` is written, so it gets
+# the bonus (which needs only `clip`); the training runs, which need `update_parameters`, fill the last one.
+FILLERS = {"summed": summed, "decay": decay, "clipping": bonus, "agreement": training}

@@ -186,10 +186,11 @@ def _recurrent_problem(radius, n_a, m, T_x, input_scale, rng):
 
 
 def _gradient_at_last_step(n_a, m, T_x, rng):
-    """da (n_a, m, T_x) that is zero except at the last timestep: a loss read only at the end."""
-    da = np.zeros((n_a, m, T_x))
-    da[:, :, -1] = rng.standard_normal((n_a, m))
-    return da
+    """Upstream gradient (n_a, m, T_x) of the hidden states, zero except at the last timestep: a loss read
+    only at the end."""
+    upstream = np.zeros((n_a, m, T_x))
+    upstream[:, :, -1] = rng.standard_normal((n_a, m))
+    return upstream
 
 
 def _norms_per_timestep(array):
@@ -291,9 +292,11 @@ def plot_gradient_decay(result):
 # ----------------------------------------------------------------------------------------------
 def timestep_contributions(rnn_forward, rnn_cell_backward, rnn_backward, radius=0.9, T_x=30, n_a=16, m=8,
                            input_scale=0.3, seed=1):
-    """Walk your caches backwards with your rnn_cell_backward and keep each timestep's share of dWaa, dWax.
+    """Each timestep's term of dWaa and dWax, from your rnn_cell_backward, and their sum vs your rnn_backward.
 
-    The gradient is injected at the last timestep only (a loss read at the end of the sequence).
+    The gradient is injected at the last timestep only (a loss read at the end of the sequence). The
+    gradient reaching a<t> is the da0 your rnn_backward returns for the shorter sequence t+1 .. T_x-1
+    (your caches, cut); your rnn_cell_backward at step t, fed with it, gives step t's terms.
 
     Arguments:
     rnn_forward, rnn_cell_backward, rnn_backward -- your functions
@@ -307,25 +310,29 @@ def timestep_contributions(rnn_forward, rnn_cell_backward, rnn_backward, radius=
     dWaa_terms -- Frobenius norm of timestep t's term of dWaa, shape (T_x,)
     dWax_terms -- Frobenius norm of timestep t's term of dWax, shape (T_x,)
     max_difference -- float, largest |sum over t of the terms - what your rnn_backward returned|,
-                      over dWax, dWaa and dba (about 1e-16 when both functions agree)
+                      over dWax, dWaa and dba (about 1e-15 when both functions agree)
     """
     check_your_functions(rnn_forward=rnn_forward, rnn_backward=rnn_backward, rnn_cell_backward=rnn_cell_backward)
     rng = np.random.default_rng(seed)
     x, _, parameters = _recurrent_problem(radius, n_a, m, T_x, input_scale, rng)
     a0 = input_scale * rng.standard_normal((n_a, m))   # nonzero, so timestep 0 has a dWaa term too
-    da = _gradient_at_last_step(n_a, m, T_x, rng)
+    upstream = _gradient_at_last_step(n_a, m, T_x, rng)
     _, _, caches = rnn_forward(x, a0, parameters)
+    cell_caches, inputs = caches
     sums = {key: np.zeros_like(parameters[key[1:]]) for key in ("dWax", "dWaa", "dba")}
     terms = {"dWaa": np.zeros(T_x), "dWax": np.zeros(T_x)}
-    da_prev = np.zeros((n_a, m))
-    for t in reversed(range(T_x)):
-        step = rnn_cell_backward(da[:, :, t] + da_prev, caches[0][t])
-        da_prev = step["da_prev"]
+    for t, cell_cache in enumerate(cell_caches):
+        if t == T_x - 1:
+            reaching = upstream[:, :, t]
+        else:   # what flows back into a<t> from the later steps, according to your rnn_backward
+            later = (cell_caches[t + 1:], inputs[:, :, t + 1:])
+            reaching = rnn_backward(upstream[:, :, t + 1:], later)["da0"]
+        term = rnn_cell_backward(reaching, cell_cache)
         for key in sums:
-            sums[key] = sums[key] + step[key]
+            sums[key] = sums[key] + term[key]
         for key in terms:
-            terms[key][t] = np.linalg.norm(step[key])
-    total = rnn_backward(da, caches)
+            terms[key][t] = np.linalg.norm(term[key])
+    total = rnn_backward(upstream, caches)
     difference = max(float(np.max(np.abs(sums[key] - total[key]))) for key in sums)
     return {"timesteps": np.arange(T_x), "dWaa_terms": terms["dWaa"], "dWax_terms": terms["dWax"],
             "max_difference": difference}
