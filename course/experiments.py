@@ -155,7 +155,7 @@ def clipping():
         markdown(r"""
         ### Experiment: training with and without clipping
 
-        The functions you wrote are enough to train an RNN. This experiment trains the same small RNN
+        First, what your `clip` does for training. This experiment trains the same small RNN
         twice, from the same large initial weights, on the same batches, with a large learning rate
         ($\alpha = 2$): once with **your** `clip(gradients, 0.5)` before **your** `update_parameters`,
         once without. The task is the one of the next experiment (decide *was* or *were* after 5 filler
@@ -177,10 +177,10 @@ def clipping():
         fig = gradient_lab.plot_clipping(comparison)
         """),
         markdown(r"""
-        **Reading the plots.** Nothing becomes `nan`: $\tanh$ keeps the hidden state in $[-1, 1]$, so in
-        this RNN an exploding gradient does not overflow. What it does is visible on the left: the gradient
-        norm spikes to tens of times its usual size, and without clipping the parameters take steps more
-        than ten times larger than any clipped step. Those steps blow the weights up to several times the
+        **Reading the plots.** Nothing became `nan` in either run: $\tanh$ keeps the hidden state in
+        $[-1, 1]$, so here an exploding gradient shows up as oversized steps rather than as overflow. On
+        the left, the gradient norm spikes to tens of times its usual size; in the middle, without
+        clipping the parameters take steps more than ten times larger than any clipped step. Those steps blow the weights up to several times the
         size the clipped run ends with (compare "largest weight"), the hidden units sit in saturation, and
         the output becomes confidently wrong on about half of the sequences: the unclipped run never
         recovers (its loss stays high and its accuracy at chance), while the clipped run, whose every step
