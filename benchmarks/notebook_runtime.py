@@ -6,9 +6,12 @@
    notebook measured in the same run (kernel start-up), and against the 30 s target.
 2. The reference rnn_forward + rnn_backward at T_x = 1000, n_a = 128, n_x = 64, m = 64, against the same
    run's bare matrix products (the matmuls the two passes cannot avoid), as a ratio.
+Both with the default BLAS threading and with OPENBLAS_NUM_THREADS=1: on a busy 2-core machine the
+default threads of OpenBLAS spin against each other on these small matrices.
 """
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -87,22 +90,36 @@ def rnn_timings(repeats=3):
     return best_of(repeats, reference), best_of(repeats, bare_matmuls)
 
 
+def rnn_timings_single_thread():
+    """rnn_timings() in a fresh interpreter whose BLAS uses one thread (the variable must precede numpy)."""
+    code = "from benchmarks.notebook_runtime import rnn_timings; print(*rnn_timings())"
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    output = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                            check=True).stdout
+    reference, bare = map(float, output.split())
+    return reference, bare
+
+
 def main(argv):
     directory = Path(argv[1]) if len(argv) > 1 else ASSIGNMENT_DIRS["source"]
     os.environ["PYTHONPATH"] = str(ROOT)   # hidden-test cells import `autograder`, as under nbgrader_config.py
     empty = run_empty_notebook()
-    full, nb = run_notebook(directory)
-    experiments = experiment_seconds(nb)
-    print(f"Run All of {directory.name}/{NOTEBOOK} (solution): {full:6.2f} s; kernel start-up alone "
-          f"(one `pass` cell) {empty:.2f} s, ratio {full / empty:.2f}")
-    print(f"  the {len(experiments)} experiment cells: {sum(experiments):.2f} s "
-          f"({', '.join(f'{s:.2f}' for s in experiments)})")
-    print(f"  ratio to the {TARGET_SECONDS:g} s target: {full / TARGET_SECONDS:.2f} "
-          f"({'within' if full <= TARGET_SECONDS else 'OVER'} target)")
-    reference, bare = rnn_timings()
+    for threads in ("default", "1"):
+        # Kernels inherit this environment; with "1", BLAS in the kernel runs single-threaded.
+        if threads == "1":
+            os.environ["OPENBLAS_NUM_THREADS"] = os.environ["OMP_NUM_THREADS"] = "1"
+        full, nb = run_notebook(directory)
+        experiments = experiment_seconds(nb)
+        print(f"Run All of {directory.name}/{NOTEBOOK} (solution), BLAS threads {threads}: {full:6.2f} s; "
+              f"kernel start-up alone (one `pass` cell) {empty:.2f} s, ratio {full / empty:.2f}")
+        print(f"  the {len(experiments)} experiment cells: {sum(experiments):.2f} s "
+              f"({', '.join(f'{s:.2f}' for s in experiments)})")
+        print(f"  ratio to the {TARGET_SECONDS:g} s target: {full / TARGET_SECONDS:.2f} "
+              f"({'within' if full <= TARGET_SECONDS else 'OVER'} target)")
     sizes = ", ".join(f"{key} = {value}" for key, value in SIZES.items() if key != "n_y")
-    print(f"reference rnn_forward + rnn_backward at {sizes}: {reference * 1000:7.1f} ms")
-    print(f"  bare matmuls of the same two passes: {bare * 1000:7.1f} ms, ratio {reference / bare:.2f}")
+    for threads, (reference, bare) in (("default", rnn_timings()), ("1", rnn_timings_single_thread())):
+        print(f"reference rnn_forward + rnn_backward at {sizes}, BLAS threads {threads}: {reference * 1000:7.1f} ms")
+        print(f"  bare matmuls of the same two passes: {bare * 1000:7.1f} ms, ratio {reference / bare:.2f}")
 
 
 if __name__ == "__main__":
