@@ -232,20 +232,29 @@ def _add_text(bundle, name, text, executable=False):
     bundle.writestr(info, text)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder.gradescope", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
+def add_arguments(parser):
+    """Arguments of `python -m autograder gradescope` (and of this module run directly)."""
+    commands = parser.add_subparsers(dest="gradescope_command", required=True)
     bundle = commands.add_parser("bundle", help="build the autograder zip to upload to Gradescope")
     bundle.add_argument("--out", default="out/gradescope.zip")
     bundle.add_argument("--grade-arg", action="append", default=[], dest="grade_args",
                         help="extra argument for `python -m autograder grade` (repeatable)")
     grade = commands.add_parser("run", help="inside Gradescope: grade the submission, write results.json")
     grade.add_argument("--root", default=os.environ.get(ROOT_VARIABLE, DEFAULT_ROOT))
-    arguments = parser.parse_args(argv)
-    if arguments.command == "bundle":
+
+
+def run_command(arguments):
+    """Carry out a parsed gradescope command; returns the exit code."""
+    if arguments.gradescope_command == "bundle":
         print(build_bundle(arguments.out, arguments.grade_args))
         return 0
     return run(arguments.root)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m autograder.gradescope", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    return run_command(parser.parse_args(argv))
 
 
 if __name__ == "__main__":
