@@ -252,10 +252,12 @@ def export(course, path):
 # ---- what the instructor reads ------------------------------------------------------------------------
 
 def gradebook_scores(course):
-    """Per-function scores as stored in nbgrader's gradebook.
+    """The autograded scores as stored in nbgrader's gradebook.
 
     Returns:
-    {student id: {"total": float, function name: float, ...}} for every student with a submission.
+    {student id: {"total": sum of the function scores, function name: score, ..., "to_grade_by_hand": bool}}
+    for every student with a submission; to_grade_by_hand is True while written answers await the
+    instructor (formgrader's "needs manual grade").
     """
     from nbgrader.api import Gradebook, MissingEntry
     from autograder.nbgrader_plugin import HIDDEN_TESTS_SUFFIX
@@ -264,14 +266,13 @@ def gradebook_scores(course):
     with Gradebook(course.db_url, COURSE_ID) as gradebook:
         for student in gradebook.students:
             try:
-                submission = gradebook.find_submission(ASSIGNMENT, student.id)
+                notebook = gradebook.find_submission_notebook(notebook_id, ASSIGNMENT, student.id)
             except MissingEntry:
                 continue
-            row = {"total": float(submission.score)}
-            for name in GRADED_FUNCTIONS:
-                grade = gradebook.find_grade(name + HIDDEN_TESTS_SUFFIX, notebook_id, ASSIGNMENT, student.id)
-                row[name] = float(grade.score)
-            scores[student.id] = row
+            row = {name: float(gradebook.find_grade(name + HIDDEN_TESTS_SUFFIX, notebook_id, ASSIGNMENT,
+                                                    student.id).score) for name in GRADED_FUNCTIONS}
+            scores[student.id] = {"total": sum(row.values()), **row,
+                                  "to_grade_by_hand": bool(notebook.needs_manual_grade)}
     return dict(sorted(scores.items()))
 
 
@@ -293,12 +294,13 @@ def write_results(results, path):
 
 def grade_table(scores):
     """Plain-text table of `gradebook_scores` output: one line per student, one column per function."""
-    columns = ["student", "total", *GRADED_FUNCTIONS]
+    columns = ["student", "total", *GRADED_FUNCTIONS, "written answers"]
     widths = [max(8, len(c)) for c in columns]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
     for student, row in scores.items():
-        cells = [student, f"{row['total']:g}/{MAX_SCORE:g}", *(f"{row[name]:g}" for name in GRADED_FUNCTIONS)]
-        lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths)))
+        cells = [student, f"{row['total']:g}/{MAX_SCORE:g}", *(f"{row[name]:g}" for name in GRADED_FUNCTIONS),
+                 "to grade by hand" if row["to_grade_by_hand"] else "-"]
+        lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())
     return "\n".join(lines)
 
 

@@ -15,6 +15,10 @@ import solutions
 from autograder.contract import GRADED_FUNCTIONS
 
 EXCHANGE, LMS = "exchange", "lms"
+# What a student writes into each manually graded answer cell (nbgrader's placeholder text is replaced).
+ANSWER_PLACEHOLDER = "YOUR ANSWER HERE"
+WRITTEN_ANSWER = ("The gradient reaching an early timestep is a product of many Jacobians, so it shrinks or grows "
+                  "geometrically with the distance; my plots show it.")
 
 
 def correct(name):
@@ -121,6 +125,7 @@ class SampleStudent:
     file_name -- name of the notebook the student hands in
     route -- EXCHANGE (fetch/submit through nbgrader) or LMS (downloaded zip, zip_collect)
     checks_first -- runs `nbgrader validate` on the notebook before submitting (exchange students only)
+    writes_answers -- answers the manually graded questions (the instructor grades them in formgrader)
     """
     student_id: str
     story: str
@@ -130,6 +135,7 @@ class SampleStudent:
     file_name: str = "rnn_gradients.ipynb"
     route: str = EXCHANGE
     checks_first: bool = True
+    writes_answers: bool = True
 
 
 def _cell(nb, grade_id):
@@ -155,7 +161,7 @@ def sample_class():
                        "rnn_backward": mistake("rnn_backward", *NOT_SUMMED),
                        "update_parameters": mistake("update_parameters", *WRONG_SIGN)}, checks_first=False),
         SampleStudent("dan", "hostile: patches numpy and builtins, reads the reference, lies, loops, exits",
-                      dict(HOSTILE), extra_code=HOSTILE_SETUP, checks_first=False),
+                      dict(HOSTILE), extra_code=HOSTILE_SETUP, checks_first=False, writes_answers=False),
         SampleStudent("eve", "correct, but edited a locked test cell and deleted two cells",
                       all_correct(), damage=(edit_locked_test_and_delete_cells,
                                              "edited rnn_forward_public_tests, deleted clip_hidden_tests and "
@@ -163,7 +169,7 @@ def sample_class():
         SampleStudent("finn", "one mistake (only upstream da), notebook renamed before submitting",
                       {**all_correct(), "rnn_backward": mistake("rnn_backward", *ONLY_UPSTREAM)},
                       file_name="rnn_gradients_finn_final.ipynb", checks_first=False),
-        SampleStudent("gus", "handed in the released notebook without answering anything"),
+        SampleStudent("gus", "handed in the released notebook without answering anything", writes_answers=False),
         SampleStudent("hana", "everything correct, downloaded from the LMS", all_correct(), route=LMS),
         SampleStudent("ivo", "tanh' missing, resubmitted through the LMS (which renamed the file)",
                       {**all_correct(), "rnn_cell_backward": mistake("rnn_cell_backward", *TANH_DERIVATIVE_MISSING)},
@@ -177,6 +183,11 @@ def fill_in(nb, student):
     nb = nbformat.from_dict(nb)
     for name, source in student.answers.items():
         _cell(nb, name).source = source.rstrip() + "\n"
+    if student.writes_answers:
+        for cell in nb.cells:
+            nbgrader = cell.metadata.get("nbgrader", {})
+            if cell.cell_type == "markdown" and nbgrader.get("grade") and nbgrader.get("solution"):
+                cell.source = cell.source.replace(ANSWER_PLACEHOLDER, WRITTEN_ANSWER)
     if student.extra_code is not None:
         imports = next(i for i, cell in enumerate(nb.cells) if cell.cell_type == "code")
         extra = nbformat.v4.new_code_cell(student.extra_code)
