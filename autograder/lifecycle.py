@@ -75,6 +75,9 @@ class Course:
         env["JUPYTER_DATA_DIR"] = str(self.root.parent / "jupyter-data")
         env["RNN_GRADEBOOK_URL"] = self.db_url
         env["RNN_EXCHANGE_DIR"] = str(self.exchange)
+        # Kernels (students' self-checks) run the notebook's experiments: on a busy 2-core machine one BLAS
+        # thread is several times faster than BLAS threads fighting over the cores.
+        env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = "1"
         return env
 
     def nbgrader(self, *args, cwd=None, allow_failure=False):
