@@ -17,6 +17,7 @@ EXIT_OK, EXIT_UNGRADED, EXIT_USAGE, EXIT_NO_ISOLATION = 0, 1, 2, 3
 
 def add_grade_arguments(parser):
     from autograder.grading import DEFAULT_SEED
+    from autograder.sandbox import Limits
     parser.add_argument("paths", nargs="+", metavar="PATH",
                         help="notebooks, .py files, folders of submissions, nbgrader course folders, .zip archives")
     parser.add_argument("--out", required=True, type=Path, help="results file (JSON Lines, appended, resumable)")
@@ -24,13 +25,15 @@ def add_grade_arguments(parser):
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parallel sandboxes (default: all cores)")
     parser.add_argument("--force", action="store_true", help="regrade submissions already in --out")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the grading inputs")
+    parser.add_argument("--call-timeout", type=float, default=Limits().call_timeout,
+                        help="seconds one call of a learner function may take (default %(default)s)")
     parser.add_argument("--no-isolation", action="store_true",
                         help="run student code WITHOUT the sandbox (only rlimits); for machines without it")
 
 
 def run_grade(args):
     from autograder.batch import grade_batch
-    from autograder.sandbox import missing_features
+    from autograder.sandbox import Limits, missing_features
     from autograder.submissions import find_submissions
 
     try:
@@ -54,7 +57,8 @@ def run_grade(args):
     progress = _Progress(len(submissions))
     try:
         outcome = grade_batch(submissions, args.out, args.seed, workers=args.workers,
-                              isolated=not args.no_isolation, force=args.force, on_result=progress.advance)
+                              isolated=not args.no_isolation, force=args.force, on_result=progress.advance,
+                              limits=Limits(call_timeout=args.call_timeout))
     except Exception as error:  # e.g. a worker could not start its sandbox
         progress.close()
         return _fail(EXIT_UNGRADED, f"grading stopped: {type(error).__name__}: {error}")

@@ -124,6 +124,11 @@ class SandboxHost:
         """SIGKILL every process of the sandbox uid. Returns True when none is left."""
         return self._request({"op": "sweep"}).get("clean", False)
 
+    def leftover_processes(self):
+        """Pids of live processes of the sandbox uid other than the host's sweeper (should be none between submissions)."""
+        from autograder.sandbox.host import live_processes
+        return live_processes(self.uid, exclude=(self.info.get("sweeper_pid"),))
+
     def close(self):
         try:
             self.control.close()  # the host sweeps and exits when its control socket closes

@@ -30,6 +30,7 @@ PRELOADED_MODULES = (
     "ast", "enum", "abc", "contextlib", "types", "weakref", "gc", "socket", "errno", "signal", "subprocess",
     "threading", "pathlib", "glob", "fnmatch", "shutil", "tempfile", "ctypes", "array", "queue", "hashlib",
     "base64", "datetime", "unittest", "unittest.mock", "builtins", "resource", "select", "mmap",
+    "encodings.idna", "encodings.latin_1", "encodings.ascii", "encodings.utf_8_sig", "unicodedata",
 )
 _PR_SET_CHILD_SUBREAPER = 36
 
@@ -90,7 +91,8 @@ def main(argv):
     sweeper = _Sweeper(settings.uid) if settings.isolated else None
     control = socket.socket(fileno=settings.control_fd)
     gc.freeze()  # children then never touch these objects' GC headers, so fewer copy-on-write page faults
-    control.send(json.dumps({"ready": True, "pid": os.getpid(), "landlock_abi": abi}).encode())
+    control.send(json.dumps({"ready": True, "pid": os.getpid(), "landlock_abi": abi,
+                             "sweeper_pid": sweeper.pid if sweeper else None}).encode())
     children = set()
     while True:
         try:
@@ -328,17 +330,17 @@ def _kill_everything_of_this_uid():
             os.kill(-1, signal.SIGKILL)  # every process of this uid except the caller
         except ProcessLookupError:
             return 0
-        if not live_processes(uid, exclude=os.getpid()):
+        if not live_processes(uid, exclude=(os.getpid(),)):
             return 0
         time.sleep(0.0005)
     return 1
 
 
-def live_processes(uid, exclude=None):
-    """Pids of the processes of `uid` that are not zombies (read from /proc)."""
+def live_processes(uid, exclude=()):
+    """Pids of the processes of `uid` that are not zombies (read from /proc), except those in `exclude`."""
     alive = []
     for entry in os.scandir("/proc"):
-        if not entry.name.isdigit() or int(entry.name) == exclude:
+        if not entry.name.isdigit() or int(entry.name) in exclude:
             continue
         try:
             if entry.stat().st_uid != uid:
