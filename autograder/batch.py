@@ -26,7 +26,8 @@ from autograder.grading import grade_submission
 from autograder.sandbox import Limits, SandboxError, SandboxHost, SandboxRunner
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SANDBOX_UID_BASE, SANDBOX_UID_COUNT = 60000, 1000
+SANDBOX_UID_BASE = int(os.environ.get("AUTOGRADER_SANDBOX_UID_BASE", "60000"))  # e.g. to keep test runs apart
+SANDBOX_UID_COUNT = 1000
 UID_LOCK_DIR = Path(tempfile.gettempdir()) / "autograder-sandbox-uids"
 TIMING_FIELDS = ("seconds",)
 

@@ -36,16 +36,16 @@ def run_grade(args):
     from autograder.sandbox import Limits, missing_features
     from autograder.submissions import find_submissions
 
-    try:
-        with open(args.out, "a"):
-            pass
-    except OSError as error:
-        return _fail(EXIT_USAGE, f"cannot write the results file {args.out}: {error.strerror}")
     missing = missing_features()
     if missing and not args.no_isolation:
         return _fail(EXIT_NO_ISOLATION, "refusing to run student code without isolation on this machine:\n  - "
                      + "\n  - ".join(missing) + "\nRun as root on Linux with Landlock, seccomp and network "
                      "namespaces, or pass --no-isolation to accept running untrusted code with rlimits only.")
+    try:
+        with open(args.out, "a"):
+            pass
+    except OSError as error:
+        return _fail(EXIT_USAGE, f"cannot write the results file {args.out}: {error.strerror}")
     if args.no_isolation:
         _warn_no_isolation()
     try:
