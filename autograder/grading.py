@@ -1,65 +1,238 @@
 """Grade one submission: every graded function, through a Runner, into the results format (brief §2).
 
-First honest version: each function is compared with the reference on seeded random inputs,
-all or nothing. The hidden-graders issue replaces it with named checks and partial credit.
-"""
-import numpy as np
+For each function, the engine below
+1. calls it once per graded input set (autograder.cases) through the runner, asking for the
+   arguments back, and judges each decoded return value with the function's named checks
+   (autograder.checks): every output against the reference or numerical gradients, plus its form;
+2. applies two integrity rules that zero the function: it must leave its inputs as they were
+   (clip and update_parameters may change their dicts), and a repeated call must give the same answer;
+3. scores each check by the share of input sets it passed (the form of an answer earns points
+   only when some of its values are right);
+4. explains: the first failure of each check (input set, output, entry, expected, got), the
+   named mistake it matches (autograder.mistakes), and whether a helper function is the cause.
 
-import solutions
+Learner code is only ever reached through `runner.call`, and only decoded plain data is judged.
+"""
+from autograder import mistakes
+from autograder.cases import cases
+from autograder.checks import SPECS
+from autograder.checks.base import STRUCTURE, fail_all, mutation_problem
+from autograder.compare import plain_difference
 from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE, POINTS
+from autograder.runner import CRASHED, EXCEPTION, GARBAGE, MISSING, TIMEOUT, CallOutcome
 
 DEFAULT_SEED = 20261123
+CALL_TIMEOUT = 3.0  # seconds per call; the reference needs milliseconds on the largest input set
+TYPICAL = 2  # index of the "typical" input set in every size-set list (see cases.size_sets)
+_STOP_CALLING = (MISSING, TIMEOUT, CRASHED)
 
 
-def _cases(seed):
-    x, a0, parameters = solutions.random_problem(4, 5, 3, 2, 3, seed=seed, scale=0.7)
-    _, _, caches = solutions.rnn_forward(x, a0, parameters)
-    da = np.random.default_rng(seed + 1).standard_normal(a0.shape + (x.shape[2],))
-    gradients = {key: np.random.default_rng(seed + 2).standard_normal(parameters[key[1:]].shape) * 10
-                 for key in solutions.GRADIENT_KEYS}
-    return {
-        "rnn_cell_forward": (x[:, :, 0], a0, parameters),
-        "rnn_forward": (x, a0, parameters),
-        "rnn_cell_backward": (da[:, :, 0], caches[0][0]),
-        "rnn_backward": (da, caches),
-        "clip": (gradients, 5.0),
-        "update_parameters": (parameters, gradients, 0.01),
-    }
+class LearnerFunction:
+    """Calls one learner function through a runner; after it is missing, times out or crashes, stops calling."""
+
+    def __init__(self, runner, name):
+        self.runner, self.name = runner, name
+        self.stopped = None
+
+    def call(self, *args, keep_args=False):
+        if self.stopped is not None:
+            return CallOutcome(self.stopped.status, message=f"not called again after: {self.stopped.message}")
+        outcome = self.runner.call(self.name, *args, keep_args=keep_args, timeout=CALL_TIMEOUT)
+        if outcome.status in _STOP_CALLING:
+            self.stopped = outcome
+        return outcome
 
 
-def _close(got, expected):
-    if isinstance(expected, dict):
-        return isinstance(got, dict) and all(key in got and _close(got[key], value) for key, value in expected.items())
-    if isinstance(expected, (tuple, list)):
-        return isinstance(got, (tuple, list)) and len(got) == len(expected) and all(map(_close, got, expected))
-    if isinstance(expected, np.ndarray):
-        return isinstance(got, np.ndarray) and got.shape == expected.shape and np.allclose(got, expected, atol=1e-6)
-    return True
+def failure_reason(name, outcome):
+    """One line saying why a call gave no value: missing, raised X, timed out, crashed or garbage."""
+    words = {MISSING: "is missing", EXCEPTION: "raised", TIMEOUT: "timed out", CRASHED: "crashed",
+             GARBAGE: "returned garbage the grader cannot read"}
+    return f"{name} {words.get(outcome.status, outcome.status)}: {outcome.message}"
 
 
-def grade_function(runner, name, seed=DEFAULT_SEED):
-    """Score and feedback of one graded function: {"score", "max_score", "feedback", "mistake"}."""
-    args = _cases(seed)[name]
-    expected = getattr(solutions, name)(*_copy(args))
-    outcome = runner.call(name, *args)
-    points = POINTS[name]
+def judge_outcome(spec, case, outcome):
+    """{check name: None or reason} for one call."""
     if not outcome.ok:
-        return {"score": 0.0, "max_score": points, "feedback": f"{name}: {outcome.status}: {outcome.message}",
-                "mistake": None}
-    expected = expected if name not in ("rnn_forward", "rnn_cell_forward") else expected[:2]
-    got = outcome.value[:2] if isinstance(outcome.value, tuple) and name in ("rnn_forward", "rnn_cell_forward") \
-        else outcome.value
-    passed = _close(got, expected)
-    return {"score": points if passed else 0.0, "max_score": points,
-            "feedback": f"{name}: {'matches' if passed else 'does not match'} the reference", "mistake": None}
+        return fail_all(spec, failure_reason(spec.name, outcome))
+    try:
+        return spec.judge(case, outcome.value)
+    except Exception as error:  # a shape of data no check foresaw must cost the learner, not stop the batch
+        return fail_all(spec, f"returned something the grader could not read ({type(error).__name__}: {error})")
 
 
-def _copy(args):
-    import copy
-    return copy.deepcopy(args)
+def grade_function(runner, name, seed=DEFAULT_SEED, earlier=None):
+    """Score and feedback of one graded function: {"score", "max_score", "feedback", "mistake"}.
+
+    runner -- a Runner (autograder.runner) through which the learner's functions are called
+    seed -- the grading run's seed; the same seed always gives the same inputs and so the same grade
+    earlier -- optional {name: result} of functions of the same submission graded already, so a
+               helper function (and a slow one) is not called again just to explain a failure
+    """
+    earlier = earlier or {}
+    spec, graded_cases = SPECS[name], cases(name, seed)
+    function = LearnerFunction(runner, name)
+    outcomes = [function.call(*case.args, keep_args=True) for case in graded_cases]
+    if not any(outcome.ok for outcome in outcomes):
+        notes = _dependency_notes(runner, spec, seed, function, earlier) if outcomes[0].status != MISSING else []
+        header = f"{name}: 0/{POINTS[name]:g} points. {failure_reason(name, outcomes[0])}"
+        return _result(name, 0.0, "\n".join([header] + notes), None)
+    verdicts = [judge_outcome(spec, case, outcome) for case, outcome in zip(graded_cases, outcomes)]
+    earned, lines = _score_checks(spec, graded_cases, verdicts)
+    garbage = _garbage_reason(verdicts)
+    if garbage:  # one line says it all; the per-check lines would only repeat it
+        lines = []
+    integrity = _integrity_problem(function, spec, graded_cases, outcomes)
+    if integrity:
+        earned = {check: 0.0 for check in earned}
+        lines.append(f"  [FAIL] {integrity}, so {name} gets no points.")
+    mistake, explanation = _explain(runner, spec, seed, function, outcomes, verdicts, earlier)
+    score = round(sum(earned.values()), 2)
+    header = f"{name}: {score:g}/{POINTS[name]:g} points"
+    if garbage:
+        header += f". {name} returned garbage on every input set: {garbage}"
+    return _result(name, score, "\n".join([header] + lines + explanation), mistake)
+
+
+def _explain(runner, spec, seed, function, outcomes, verdicts, earlier):
+    """(name of the recognised mistake or None, feedback lines naming mistakes and helper problems)."""
+    if not any(reason for verdict in verdicts for reason in verdict.values()):
+        return None, []
+    notes = _dependency_notes(runner, spec, seed, function, earlier)
+    recognised = _recognise(spec, seed, outcomes)
+    if notes and spec.helper:  # the helper is wrong too: its mistake is the likelier explanation
+        recognised.sort(key=lambda m: f"(in {spec.helper})" not in m.name)
+    lines = [f"  Recognised mistake: {m.name}. {m.hint}" for m in recognised[:2]]
+    return (recognised[0].name if recognised else None), lines + notes
+
+
+def _result(name, score, feedback, mistake):
+    return {"score": score, "max_score": POINTS[name], "feedback": feedback, "mistake": mistake}
+
+
+def _score_checks(spec, graded_cases, verdicts):
+    """Points earned per check (share of input sets passed) and one feedback line per check."""
+    total = len(graded_cases)
+    against = graded_cases[0].against
+    if any(case.against != against for case in graded_cases):
+        against += " (the reference on the larger input set)"
+    earned, lines = {}, [f"  Inputs: {total} seeded input sets; expected values from {against}."]
+    for check in spec.checks:
+        failures = [(case, verdict[check.name]) for case, verdict in zip(graded_cases, verdicts)
+                    if verdict[check.name]]
+        earned[check.name] = check.points * (total - len(failures)) / total
+        passing = check.passing
+        if not failures:
+            lines.append(f"  [pass] {check.name} ({check.points:g}/{check.points:g}): {passing}")
+        else:
+            case, reason = failures[0]
+            lines.append(f"  [FAIL] {check.name} ({earned[check.name]:.3g}/{check.points:g}): wrong on "
+                         f"{len(failures)} of {total} input sets; first failure on {case.label}: {reason}")
+    values = sum(points for check, points in earned.items() if check != STRUCTURE)
+    if STRUCTURE in earned and values == 0 and earned[STRUCTURE] > 0:
+        earned[STRUCTURE] = 0.0
+        lines.append(f"  [FAIL] {STRUCTURE}: no points for the form of an answer whose values are all wrong")
+    return earned, lines
+
+
+def _garbage_reason(verdicts):
+    """The reason when every call returned something unusable as a whole (not the documented type), else None."""
+    reasons = {reason for verdict in verdicts for reason in verdict.values()}
+    if len(reasons) == 1:
+        reason = reasons.pop()
+        if reason and reason.startswith("returned "):
+            return reason
+    return None
+
+
+def _integrity_problem(function, spec, graded_cases, outcomes):
+    """Why no answer of this function can be trusted (it changed its inputs, or answers change), or None."""
+    for case, outcome in zip(graded_cases, outcomes):
+        if outcome.ok:
+            problem = mutation_problem(spec, case, outcome.args_after)
+            if problem:
+                return (f"{spec.name} changed its input in place ({problem} on {case.label}); "
+                        f"a function must leave its arguments as they were -- the caller still uses them")
+    first = outcomes[0]
+    if function.stopped is not None:
+        return None
+    again = function.call(*graded_cases[0].args)
+    if again.status != first.status:
+        return (f"called twice with the same inputs, {spec.name} first {_status_phrase(first)}, "
+                f"then {_status_phrase(again)}; an answer that changes from call to call cannot be graded")
+    if first.ok:
+        difference = plain_difference(first.value, again.value, "the result", exact=False)
+        if difference:
+            return (f"called twice with the same inputs, {spec.name} gave different answers ({difference}); "
+                    f"an answer that changes from call to call cannot be graded")
+    return None
+
+
+def _status_phrase(outcome):
+    return "returned a value" if outcome.ok else failure_reason("it", outcome)
+
+
+def _recognise(spec, seed, outcomes):
+    learner_outputs = []
+    for outcome in outcomes:
+        try:
+            learner_outputs.append(spec.outputs(outcome.value) if outcome.ok else None)
+        except Exception:  # unreadable returns explain nothing; they are already scored as wrong
+            learner_outputs.append(None)
+    return mistakes.recognise(spec.name, seed, learner_outputs)
+
+
+def _dependency_notes(runner, spec, seed, function, earlier):
+    """Notes when a failure may come from another learner function rather than this one."""
+    notes = []
+    if spec.helper:
+        helper_problem = _known_problem(earlier.get(spec.helper)) if spec.helper in earlier \
+            else _first_problem(runner, spec.helper, seed)
+        if helper_problem:
+            notes.append(f"  Note: {spec.name} is expected to call your {spec.helper}, which fails its own checks "
+                         f"({helper_problem}). Fix {spec.helper} first: the points lost here may come back with it.")
+    forward_unusable = "rnn_forward" in earlier and earlier["rnn_forward"]["score"] == 0
+    if spec.name == "rnn_backward" and function.stopped is None and not forward_unusable:
+        notes += _own_caches_note(runner, seed)
+    return notes
+
+
+def _known_problem(result):
+    """For a function graded already: None if it earned full points, else a pointer to its feedback."""
+    if result["score"] == result["max_score"]:
+        return None
+    return f"{result['score']:g}/{result['max_score']:g} points; see its feedback"
+
+
+def _first_problem(runner, name, seed):
+    """The first failed check of `name` on the typical input set, or None if it passes them all."""
+    case = cases(name, seed)[TYPICAL]
+    outcome = LearnerFunction(runner, name).call(*case.args)
+    verdict = judge_outcome(SPECS[name], case, outcome)
+    return next((reason for reason in verdict.values() if reason), None)
+
+
+def _own_caches_note(runner, seed):
+    """Does the learner's rnn_backward work with the caches of their own rnn_forward? (feedback only, no points)"""
+    forward_case, backward_case = cases("rnn_forward", seed)[TYPICAL], cases("rnn_backward", seed)[TYPICAL]
+    forward = LearnerFunction(runner, "rnn_forward").call(*forward_case.args)
+    if not forward.ok or not isinstance(forward.value, tuple) or len(forward.value) != 3:
+        return []
+    verdict = judge_outcome(SPECS["rnn_forward"], forward_case, forward)
+    if verdict["a"] or verdict["caches"] is None:
+        return []
+    backward = LearnerFunction(runner, "rnn_backward").call(backward_case.args[0], forward.value[2])
+    verdict = judge_outcome(SPECS["rnn_backward"], backward_case, backward)
+    if any(reason for check, reason in verdict.items() if check != STRUCTURE):
+        return []
+    return ["  Note: with the caches of your own rnn_forward, your rnn_backward gives the right gradients, "
+            "but not with caches in the documented format (list of (a_next, a_prev, xt, parameters), x). "
+            "Make rnn_forward store caches in that format and rnn_backward read them that way."]
 
 
 def grade_submission(runner, seed=DEFAULT_SEED):
     """Grade all six functions. Returns {"score", "max_score", "functions": {name: {...}}}."""
-    functions = {name: grade_function(runner, name, seed) for name in GRADED_FUNCTIONS}
-    return {"score": sum(f["score"] for f in functions.values()), "max_score": MAX_SCORE, "functions": functions}
+    functions = {}
+    for name in GRADED_FUNCTIONS:  # helpers come first, so their results can explain their callers'
+        functions[name] = grade_function(runner, name, seed, earlier=functions)
+    return {"score": round(sum(f["score"] for f in functions.values()), 2), "max_score": MAX_SCORE,
+            "functions": functions}

@@ -10,7 +10,8 @@ def clip(gradients, maxValue):
     maxValue -- positive number; every entry above it becomes maxValue, below -maxValue becomes -maxValue
 
     Returns:
-    gradients -- the same dict, its five arrays clipped (in place: the caller's arrays change too)
+    gradients -- dict with the five clipped arrays, same keys and shapes (this version clips the
+                 caller's arrays in place; returning new arrays is just as correct)
     """
     for key in ("dWax", "dWaa", "dWya", "dba", "dby"):
         np.clip(gradients[key], -maxValue, maxValue, out=gradients[key])
@@ -26,7 +27,8 @@ def update_parameters(parameters, gradients, lr):
     lr -- learning rate, a positive number
 
     Returns:
-    parameters -- the same dict, every array updated in place
+    parameters -- dict with the five updated arrays, same keys and shapes (this version updates
+                  them in place; returning new arrays is just as correct)
     """
     for key in ("Wax", "Waa", "Wya", "ba", "by"):
         parameters[key] -= lr * gradients["d" + key]

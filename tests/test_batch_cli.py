@@ -34,7 +34,7 @@ def make_batch(folder, correct=14, buggy=10):
         assert old in source, old
         (folder / f"buggy_{number:02d}.py").write_text(source.replace(old, new))
     for name in HOSTILE:
-        (folder / f"hostile_{name}").write_text(with_fixture(f"hostile/{name}"))
+        (folder / f"hostile_{name}").write_text(with_fixture(f"sandbox/{name}"))
     (folder / "invalid.ipynb").write_text((FIXTURES / "ordinary" / "invalid_json.ipynb").read_text())
     (folder / "syntax_error.py").write_text("def rnn_forward(:\n")
     return folder

@@ -41,17 +41,17 @@ def test_correct_submission_gets_full_marks(sandbox_host):
 
 
 @pytest.mark.parametrize("fixture, zeroed", [
-    ("hostile/monkeypatch_numpy.py", ("rnn_cell_forward", "rnn_forward")),  # rnn_forward uses the broken cell
-    ("hostile/lying_objects.py", ("rnn_cell_forward", "rnn_forward")),
-    ("hostile/frame_walker.py", ()),   # full marks: it found no expected values or graders to copy
-    ("hostile/disk_search.py", ()),    # full marks: it could read nothing outside its scratch folder
-    ("hostile/network.py", ()),        # full marks: every connection attempt failed
-    ("hostile/print_flood.py", ()),    # full marks: a gigabyte of output costs nothing but CPU
-    ("hostile/fake_results.py", ()),
-    ("hostile/infinite_loop.py", ("rnn_backward",)),
-    ("hostile/memory_hog.py", ("rnn_cell_backward", "rnn_backward")),
-    ("hostile/fork_bomb.py", ("update_parameters",)),
-    ("hostile/exits.py", ("clip", "rnn_backward")),
+    ("sandbox/monkeypatch_numpy.py", ("rnn_cell_forward", "rnn_forward")),  # rnn_forward uses the broken cell
+    ("sandbox/lying_objects.py", ("rnn_cell_forward", "rnn_forward")),
+    ("sandbox/frame_walker.py", ()),   # full marks: it found no expected values or graders to copy
+    ("sandbox/disk_search.py", ()),    # full marks: it could read nothing outside its scratch folder
+    ("sandbox/network.py", ()),        # full marks: every connection attempt failed
+    ("sandbox/print_flood.py", ()),    # full marks: a gigabyte of output costs nothing but CPU
+    ("sandbox/fake_results.py", ()),
+    ("sandbox/infinite_loop.py", ("rnn_backward",)),
+    ("sandbox/memory_hog.py", ("rnn_cell_backward", "rnn_backward")),
+    ("sandbox/fork_bomb.py", ("update_parameters",)),
+    ("sandbox/exits.py", ("clip", "rnn_backward")),
     ("ordinary/nan_output.py", ("rnn_cell_forward", "rnn_forward")),
     ("ordinary/wrong_shapes.py", ("rnn_forward",)),
 ])
@@ -64,7 +64,7 @@ def test_attack_costs_only_the_attacking_function(sandbox_host, fixture, zeroed)
 
 def test_infinite_loop_is_stopped_and_reported_as_a_timeout(sandbox_host):
     """Is an endless function stopped within the call timeout, named as such, and not called again?"""
-    runner = SandboxRunner(sandbox_host, cells_of(with_fixture("hostile/infinite_loop.py")))
+    runner = SandboxRunner(sandbox_host, cells_of(with_fixture("sandbox/infinite_loop.py")))
     da = np.zeros((5, 2, 3))
     start = time.monotonic()
     first = runner.call("rnn_backward", da, [], timeout=1.0)
@@ -79,7 +79,7 @@ def test_infinite_loop_is_stopped_and_reported_as_a_timeout(sandbox_host):
 
 def test_exits_are_results_and_exiting_statements_are_skipped(sandbox_host):
     """Do sys.exit and os._exit at import and in functions become per-function results, not a lost submission?"""
-    runner = SandboxRunner(sandbox_host, cells_of(with_fixture("hostile/exits.py")))
+    runner = SandboxRunner(sandbox_host, cells_of(with_fixture("sandbox/exits.py")))
     assert runner.available() == set(GRADED_FUNCTIONS)
     gradients = {key: np.ones((2, 2)) for key in solutions.GRADIENT_KEYS}
     clip = runner.call("clip", gradients, 0.5)
@@ -94,7 +94,7 @@ def test_exits_are_results_and_exiting_statements_are_skipped(sandbox_host):
 
 def test_state_persists_between_calls_so_first_call_only_answers_are_visible(sandbox_host):
     """Does a function that is right only on its first call give a different answer on the second?"""
-    runner = SandboxRunner(sandbox_host, cells_of(with_fixture("hostile/first_call_only.py")))
+    runner = SandboxRunner(sandbox_host, cells_of(with_fixture("sandbox/first_call_only.py")))
     x, a0, parameters = solutions.random_problem(3, 4, 2, 2, 1, seed=3)
     cache = solutions.rnn_cell_forward(x[:, :, 0], a0, parameters)[2]
     da_next = np.ones((4, 2))
@@ -106,7 +106,7 @@ def test_state_persists_between_calls_so_first_call_only_answers_are_visible(san
 
 def test_mutated_inputs_are_reported_and_never_reach_the_grader(sandbox_host):
     """With keep_args, does the grader see what the function did to its inputs, while its own arrays stay intact?"""
-    runner = SandboxRunner(sandbox_host, cells_of(with_fixture("hostile/mutate_inputs.py")))
+    runner = SandboxRunner(sandbox_host, cells_of(with_fixture("sandbox/mutate_inputs.py")))
     x, a0, parameters = solutions.random_problem(3, 4, 2, 2, 3, seed=5)
     kept = x.copy(), parameters["Waa"].copy()
     outcome = runner.call("rnn_forward", x, a0, parameters, keep_args=True)
@@ -184,7 +184,7 @@ def test_notebook_fixture_is_graded_like_a_file(sandbox_host):
     from autograder.submissions import notebook_cells
     import json
     text = notebook(correct_source())
-    hostile = json.loads(fixture_text("hostile/notebook_cells.ipynb"))
+    hostile = json.loads(fixture_text("sandbox/notebook_cells.ipynb"))
     cells = notebook_cells(json.loads(text), "a.ipynb") + notebook_cells(hostile, "b.ipynb")
     scores, _, runner = grade(sandbox_host, cells)
     assert scores == FULL and len(runner.errors) == 1

@@ -1,0 +1,68 @@
+"""Checks of rnn_forward(x (n_x, m, T_x), a0 (n_a, m), parameters) -> (a, y_pred, caches)."""
+from autograder.checks.base import (STRUCTURE, Check, FunctionSpec, array_shape_problem, cell_cache_problem,
+                                    fail_all, unpack)
+from autograder.compare import array_problem, describe
+
+OUTPUTS = ("a", "y_pred", "caches")
+
+
+def outputs(value):
+    parts, _ = unpack(value, OUTPUTS)
+    return parts
+
+
+def judge(case, value):
+    """Which checks one returned value passes; see base.FunctionSpec.judge."""
+    parts, problem = unpack(value, OUTPUTS)
+    if problem:
+        return fail_all(SPEC, problem)
+    expected = case.expected
+    return {
+        "a": array_problem("a", parts["a"], expected["a"]),
+        "y_pred": array_problem("y_pred", parts["y_pred"], expected["y_pred"]),
+        "caches": caches_problem(parts["caches"], expected["caches"]),
+        STRUCTURE: structure_problem(value, expected),
+    }
+
+
+def caches_problem(got, expected):
+    """None if `got` is (list of T_x cell caches, x) equal to `expected`."""
+    parts, problem = unpack(got, ("list of cell caches", "x"))
+    if problem:
+        return "caches: " + problem.replace("returned", "is", 1)
+    cell_caches, expected_cell_caches = parts["list of cell caches"], expected[0]
+    if not isinstance(cell_caches, (list, tuple)) or len(cell_caches) != len(expected_cell_caches):
+        return (f"caches[0]: expected a list of {len(expected_cell_caches)} cell caches (one per timestep), "
+                f"got {describe(cell_caches)}")
+    for t, (got_cache, expected_cache) in enumerate(zip(cell_caches, expected_cell_caches)):
+        problem = cell_cache_problem(f"caches[0][{t}]", got_cache, expected_cache)
+        if problem:
+            return problem
+    return array_problem("caches[1] (x)", parts["x"], expected[1])
+
+
+def structure_problem(value, expected):
+    if type(value) is not tuple:
+        return f"returned a {type(value).__name__}; return a tuple (a, y_pred, caches)"
+    for name, item in zip(OUTPUTS[:2], value):
+        problem = array_shape_problem(name, item, expected[name].shape)
+        if problem:
+            return problem
+    return None
+
+
+SPEC = FunctionSpec(
+    name="rnn_forward",
+    arg_names=("x", "a0", "parameters"),
+    returns="a tuple (a, y_pred, caches)",
+    checks=(
+        Check("a", 4.0, "every hidden state a[:, :, t] is right"),
+        Check("y_pred", 4.0, "every prediction y_pred[:, :, t] is right"),
+        Check("caches", 1.0, "caches is (list of the T_x cell caches, x)"),
+        Check(STRUCTURE, 1.0,
+              "returns a tuple of three; a (n_a, m, T_x) and y_pred (n_y, m, T_x) are finite float arrays"),
+    ),
+    judge=judge,
+    outputs=outputs,
+    helper="rnn_cell_forward",
+)

@@ -1,0 +1,39 @@
+"""nbgrader settings of the course. nbgrader reads this file when it runs in this directory.
+
+Every path is derived from this file's location, so the repository works wherever it is cloned.
+Two environment variables move the mutable state elsewhere (e.g. in tests or on a shared server):
+    RNN_GRADEBOOK_URL -- database URL of the gradebook (default: sqlite:///<root>/gradebook.db)
+    RNN_EXCHANGE_DIR  -- exchange directory for release/fetch/submit/collect (default: <root>/exchange)
+"""
+import os
+
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+c = get_config()  # noqa: F821 -- provided by traitlets when it loads this file
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.course_id = "rnn-gradients"
+c.CourseDirectory.root = ROOT
+c.CourseDirectory.db_url = os.environ.get("RNN_GRADEBOOK_URL", "sqlite:///" + os.path.join(ROOT, "gradebook.db"))
+c.Exchange.root = os.environ.get("RNN_EXCHANGE_DIR", os.path.join(ROOT, "exchange"))
+
+# Seconds a single cell may run during autograde/validate. A learner's infinite loop costs this once per
+# test cell; the slowest correct cell takes well under a second, so 30 s is only a safety margin.
+c.ExecutePreprocessor.timeout = 30
+
+# A learner who deletes a graded or locked cell gets it back at autograde instead of silently losing it.
+c.OverwriteCells.add_missing_cells = True
+
+# Feedback shows each hidden-test cell's printed result, never the hidden test code itself.
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+
+# `nbgrader collect` run as root (e.g. in CI or a container) would otherwise refuse other users' submissions.
+c.ExchangeCollect.check_owner = False
+
+# Hidden-test cells run `from autograder.notebook import hidden_tests`, so the autograde kernel needs the
+# course root on its import path. Kernels inherit this process's environment, and ipykernel 7 puts
+# PYTHONPATH before the notebook's directory, so a submitted file named autograder.py cannot shadow it.
+_paths = [ROOT] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != ROOT]
+os.environ["PYTHONPATH"] = os.pathsep.join(_paths)

@@ -1,0 +1,71 @@
+"""Can a learner tell from the feedback what is wrong, where, and by how much?"""
+import functools
+import re
+
+import numpy as np
+import pytest
+
+from autograder.grading import grade_submission
+from autograder.runner import InProcessRunner
+from tests.learner_files import fixture_paths, learner_namespace
+
+CALL_FAILED = re.compile(r"\b(raised|timed out|crashed|is missing|garbage)\b")
+ENTRY = re.compile(r"\w+(\[[^\]]*\])*\[\d+(, \d+)*\]: expected -?[\d.e+-]+, got \S+")
+CLIPPED_ENTRY = re.compile(r"\w+\[\d+(, \d+)*\] was -?[\d.e+-]+, (outside|inside) .*(expected|must stay)")
+SHAPE = re.compile(r"shape \(\d+(, \d+)*,?\)")
+LENGTH = re.compile(r"expected a list of \d+ .*, got a \w+ of length \d+")
+WRONG_TYPE = re.compile(r"(returned|is) (None|an? .+) instead of")
+
+
+@functools.lru_cache(maxsize=None)
+def grade(path):
+    return grade_submission(InProcessRunner(learner_namespace(path)))
+
+
+@pytest.mark.parametrize("path", fixture_paths("mutants"), ids=lambda p: p.stem)
+def test_every_failed_check_names_its_output_and_shows_where(path):
+    """Does each [FAIL] line name the output and give a shape, a first differing entry, or why the call failed?"""
+    for name, result in grade(path)["functions"].items():
+        for line in result["feedback"].splitlines():
+            if "[FAIL]" not in line or "changed its input" in line or "no points for the form" in line:
+                continue
+            check = re.match(r"\s*\[FAIL\] (.+?) \(", line).group(1)
+            reason = line.split("first failure on", 1)[1]
+            located = (CALL_FAILED, ENTRY, CLIPPED_ENTRY, SHAPE, LENGTH, WRONG_TYPE)
+            assert any(p.search(reason) for p in located) or "missing from the returned dict" in reason, line
+            if check not in ("structure", "in-range entries") and not CALL_FAILED.search(reason):
+                assert check in reason, line
+
+
+def test_a_wrong_entry_is_shown_with_index_expected_and_got():
+    """Is the first wrong entry reported with its index and both numbers?"""
+    path = next(p for p in fixture_paths("mutants") if p.stem == "backward_dwaa_overwritten")
+    feedback = grade(path)["functions"]["rnn_backward"]["feedback"]
+    line = next(line for line in feedback.splitlines() if "[FAIL] dWaa" in line)
+    match = re.search(r"dWaa\[(\d+), (\d+)\]: expected (\S+), got (\S+)", line)
+    assert match and float(match.group(3)) != float(match.group(4))
+    assert "[pass] dx" in feedback and "[pass] dWax" in feedback
+
+
+def test_a_wrong_shape_is_shown_as_expected_and_got():
+    path = next(p for p in fixture_paths("mutants") if p.stem == "cell_backward_dba_wrong_axis")
+    feedback = grade(path)["functions"]["rnn_cell_backward"]["feedback"]
+    assert re.search(r"dba: expected shape \(\d+, 1\), got shape \(1, \d+\)", feedback)
+
+
+def test_partial_credit_follows_the_share_of_input_sets_passed():
+    """Does a mistake that only shows when T_x > 1 keep the points of the single-timestep input set?"""
+    path = next(p for p in fixture_paths("mutants") if p.stem == "forward_loops_backwards")
+    result = grade(path)["functions"]["rnn_forward"]
+    assert 0 < result["score"] < result["max_score"]
+    assert "wrong on 3 of 4 input sets" in result["feedback"]
+
+
+def test_clip_feedback_says_which_entry_escaped_the_bounds():
+    path = next(p for p in fixture_paths("mutants") if p.stem == "clip_forgets_dby")
+    feedback = grade(path)["functions"]["clip"]["feedback"]
+    line = next(line for line in feedback.splitlines() if "[FAIL] dby" in line)
+    value = float(re.search(r"dby\[\d+, 0\] was (\S+), outside", line).group(1))
+    assert abs(value) > 0.3
+    assert "[pass] dba" in feedback
+    assert np.isfinite(value)
