@@ -1,7 +1,7 @@
 """Learner submissions for tests, built from the reference at test time (no copies of solution code in the repo).
 
     correct_source()                      -- the six reference functions as one learner .py file
-    with_fixture("hostile/fork_bomb.py")  -- that file plus a fixture appended (it overrides one function)
+    with_fixture("sandbox/fork_bomb.py")  -- that file plus a fixture appended (it overrides one function)
 """
 import inspect
 import json

@@ -34,13 +34,18 @@ def expected(**zeroed):
     return {name: (0.0 if name in zeroed else FULL[name]) for name in GRADED_FUNCTIONS}
 
 
+def full_marks_except(scores, losing):
+    """The functions in `losing` lost points; every other function has all of its points."""
+    return {name for name in GRADED_FUNCTIONS if scores[name] < FULL[name]} == set(losing)
+
+
 def test_correct_submission_gets_full_marks(sandbox_host):
     """Does the reference, written as a learner file, score 50/50 through the sandbox?"""
     scores, _, runner = grade(sandbox_host, cells_of(correct_source()))
     assert scores == FULL and runner.errors == []
 
 
-@pytest.mark.parametrize("fixture, zeroed", [
+@pytest.mark.parametrize("fixture, losing", [
     ("sandbox/monkeypatch_numpy.py", ("rnn_cell_forward", "rnn_forward")),  # rnn_forward uses the broken cell
     ("sandbox/lying_objects.py", ("rnn_cell_forward", "rnn_forward")),
     ("sandbox/frame_walker.py", ()),   # full marks: it found no expected values or graders to copy
@@ -52,13 +57,16 @@ def test_correct_submission_gets_full_marks(sandbox_host):
     ("sandbox/memory_hog.py", ("rnn_cell_backward", "rnn_backward")),
     ("sandbox/fork_bomb.py", ("update_parameters",)),
     ("sandbox/exits.py", ("clip", "rnn_backward")),
+    ("sandbox/first_call_only.py", ("rnn_cell_backward", "rnn_backward")),  # the grader calls twice
+    ("sandbox/mutate_inputs.py", ("rnn_forward",)),  # the grader zeroes a function that changes its inputs
     ("ordinary/nan_output.py", ("rnn_cell_forward", "rnn_forward")),
     ("ordinary/wrong_shapes.py", ("rnn_forward",)),
 ])
-def test_attack_costs_only_the_attacking_function(sandbox_host, fixture, zeroed):
-    """Does each hostile or broken function score 0 (or, if its attack failed, full) while the rest keep their points?"""
+def test_attack_costs_only_the_attacking_function(sandbox_host, fixture, losing):
+    """Does each hostile or broken function lose points (or, if its attack had to fail, keep them all)
+    while every other function keeps all of its points?"""
     scores, result, _ = grade(sandbox_host, cells_of(with_fixture(fixture)))
-    assert scores == expected(**dict.fromkeys(zeroed)), result
+    assert full_marks_except(scores, losing), result
     assert sandbox_host.leftover_processes() == []
 
 

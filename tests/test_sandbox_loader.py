@@ -24,7 +24,7 @@ def test_only_definitions_and_cheap_statements_are_planned():
 def test_hostile_notebook_cells_do_not_run_and_errors_are_reported_per_cell():
     """Does a notebook with magics, endless loops, training calls and os._exit load without running them?"""
     cells = [{"label": f"nb cell {n}", "source": "".join(cell["source"])}
-             for n, cell in enumerate(json.loads((FIXTURES / "hostile" / "notebook_cells.ipynb").read_text())["cells"])
+             for n, cell in enumerate(json.loads((FIXTURES / "sandbox" / "notebook_cells.ipynb").read_text())["cells"])
              if cell["cell_type"] == "code"]
     namespace = {}
     errors = run_statements(cells, namespace)
