@@ -6,6 +6,7 @@ unpickles: arrays come back through ``np.load(..., allow_pickle=False)`` with a 
 and anything the encoder could not represent arrives as an ``Opaque`` marker naming its type.
 The encoder runs beside student code, so the decoder trusts nothing it receives.
 """
+import functools
 import io
 import json
 import math
@@ -94,9 +95,14 @@ def _encode_array(value, arrays):
 
 def _npy_bytes(array):
     """`array` (C-contiguous, numeric) in .npy v1.0 format, as np.save writes it."""
-    header = f"{{'descr': '{array.dtype.str}', 'fortran_order': False, 'shape': {tuple(array.shape)!r}, }}".encode()
+    return _npy_header(array.dtype.str, array.shape) + array.tobytes()
+
+
+@functools.lru_cache(maxsize=1024)
+def _npy_header(descr, shape):
+    header = f"{{'descr': '{descr}', 'fortran_order': False, 'shape': {tuple(shape)!r}, }}".encode()
     header += b" " * (-(len(_NPY_MAGIC) + 2 + len(header) + 1) % 64) + b"\n"
-    return _NPY_MAGIC + struct.pack("<H", len(header)) + header + array.tobytes()
+    return _NPY_MAGIC + struct.pack("<H", len(header)) + header
 
 
 def _type_name(value):
@@ -155,19 +161,31 @@ def _load_array(blob):
 
 def _load_own_npy(blob):
     """The array in a .npy blob written by `_npy_bytes`, or None for any other layout."""
-    if bytes(blob[:len(_NPY_MAGIC)]) != _NPY_MAGIC or len(blob) < len(_NPY_MAGIC) + 2:
-        return None
     start = len(_NPY_MAGIC) + 2
+    if len(blob) < start or blob[:len(_NPY_MAGIC)] != _NPY_MAGIC:
+        return None
     (header_length,) = struct.unpack_from("<H", blob, len(_NPY_MAGIC))
-    match = _NPY_HEADER.fullmatch(bytes(blob[start:start + header_length]))
+    layout = _parse_npy_header(bytes(blob[start:start + header_length]))
+    if layout is None:
+        return None
+    dtype, shape, size = layout
+    data = blob[start + header_length:]
+    if size != len(data):
+        raise DecodeError("bad array: size does not match its shape")
+    return np.frombuffer(data, dtype=dtype).reshape(shape).copy()
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_npy_header(header):
+    """(dtype, shape, bytes of data) for a header `_npy_bytes` writes, else None."""
+    match = _NPY_HEADER.fullmatch(header)
     if match is None:
         return None
     dtype = np.dtype(match.group(1).decode())
+    if dtype.kind not in NUMERIC_KINDS:
+        return None
     shape = tuple(int(size) for size in match.group(2).split(b",") if size.strip())
-    data = blob[start + header_length:]
-    if dtype.kind not in NUMERIC_KINDS or math.prod(shape) * dtype.itemsize != len(data):
-        raise DecodeError("bad array: size does not match its shape")
-    return np.frombuffer(data, dtype=dtype).reshape(shape).copy()
+    return dtype, shape, math.prod(shape) * dtype.itemsize
 
 
 def _decode_node(node, arrays, depth):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 CODE_SUFFIXES = (".ipynb", ".py")
-COURSE_FILES = {"rnn_utils.py"}  # shipped beside the notebook; not the learner's code
+COURSE_FILES = {"rnn_utils.py", "public_tests.py"}  # shipped beside the notebook; not the learner's code
 MAX_SOURCE_BYTES = 32 * 2 ** 20
 MAX_ARCHIVE_BYTES = 1024 * 2 ** 20
 MAX_ARCHIVE_MEMBERS = 20000

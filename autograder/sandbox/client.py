@@ -26,7 +26,10 @@ from autograder.runner import (CRASHED, DEFAULT_CALL_TIMEOUT, EXCEPTION, GARBAGE
 from autograder.sandbox import wire
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-LEARNER_HELPERS = PROJECT_ROOT / "solutions" / "rnn_utils.py"  # public: learners get it beside the notebook
+# Public modules learners get beside the notebook; a child's scratch folder holds copies, so the
+# notebook's `from rnn_utils import ...` and `from public_tests import ...` lines work there too.
+LEARNER_HELPERS = (PROJECT_ROOT / "solutions" / "rnn_utils.py",
+                   PROJECT_ROOT / "release" / "rnn_gradients" / "public_tests.py")
 _BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from autograder.sandbox.host import main; main(sys.argv[2:])"
 _HOST_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
              "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
@@ -40,8 +43,8 @@ class SandboxError(RuntimeError):
 class Limits:
     """Bounds on one submission's child process (each restarted child gets them afresh)."""
     cpu_seconds: int = 10
-    memory_bytes: int = 1536 * 2 ** 20
-    processes: int = 32
+    memory_bytes: int = 1024 * 2 ** 20
+    processes: int = 8  # learners need none; a fork bomb then steals little CPU before its timeout
     file_bytes: int = 16 * 2 ** 20
     open_files: int = 64
     call_timeout: float = DEFAULT_CALL_TIMEOUT  # cap on any single call's wall time
@@ -66,13 +69,14 @@ class SandboxHost:
         self.uid, self.isolated, self.limits = uid, isolated, limits
         self.scratch_root = Path(tempfile.mkdtemp(prefix="autograder-sandbox-"))
         os.chmod(self.scratch_root, 0o711)  # children may pass through, not list it
-        self._helpers = LEARNER_HELPERS.read_bytes()
+        self._helpers = {path.name: path.read_bytes() for path in LEARNER_HELPERS if path.is_file()}
         self._count = 0
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         argv = [sys.executable, "-P", "-c", _BOOT, str(PROJECT_ROOT), "--control-fd", str(theirs.fileno()),
                 "--uid", str(uid), "--isolation", "full" if isolated else "none",
                 "--netns-per-child", "yes" if netns_per_child else "no",
                 "--limits", json.dumps(limits.for_child()),
+                "--helpers", os.pathsep.join(str(path) for path in LEARNER_HELPERS if path.is_file()),
                 "--debug", "yes" if os.environ.get("AUTOGRADER_SANDBOX_DEBUG") else "no"]
         self.process = subprocess.Popen(argv, pass_fds=[theirs.fileno()], env=_HOST_ENV, cwd=self.scratch_root,
                                         stdin=subprocess.DEVNULL)
@@ -101,12 +105,13 @@ class SandboxHost:
         return json.loads(reply)
 
     def new_scratch(self):
-        """A fresh scratch directory owned by the sandbox uid, holding only the learner helper module."""
+        """A fresh scratch directory owned by the sandbox uid, holding only the public learner helper modules."""
         self._count += 1
         scratch = self.scratch_root / f"s{self._count}"
         scratch.mkdir(mode=0o700)
-        (scratch / "rnn_utils.py").write_bytes(self._helpers)
-        os.chmod(scratch / "rnn_utils.py", 0o644)
+        for name, text in self._helpers.items():
+            (scratch / name).write_bytes(text)
+            os.chmod(scratch / name, 0o644)
         if self.isolated:
             os.chown(scratch, self.uid, self.uid)
         return scratch

@@ -62,6 +62,22 @@ def preload():
         pass
 
 
+def preload_helpers(paths):
+    """Import the public learner helper modules (rnn_utils.py, ...) once here, so no child compiles them.
+
+    Each child gets its own copy by fork: a submission that patches one changes only its own child.
+    """
+    import importlib.util
+
+    for path in paths:
+        name = os.path.splitext(os.path.basename(path))[0]
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.__file__ = os.path.basename(path)  # where it is in every scratch folder (the child's cwd)
+        sys.modules[name] = module
+
+
 class Settings:
     """What the host was told on its command line (see `_parse`)."""
 
@@ -72,12 +88,14 @@ class Settings:
         self.isolated = values["--isolation"] == "full"
         self.netns_per_child = values.get("--netns-per-child", "no") == "yes"
         self.limits = json.loads(values["--limits"])
+        self.helpers = [path for path in values.get("--helpers", "").split(os.pathsep) if path]
         self.debug = values.get("--debug", "no") == "yes"  # keep the children's stderr (for developing this)
 
 
 def main(argv):
     settings = Settings(argv)
     preload()
+    preload_helpers(settings.helpers)
     _refuse_secrets()
 
     libc_prctl = isolation._libc.prctl
