@@ -45,9 +45,18 @@ class ArraySubclass:
     array: np.ndarray
 
 
+class _Arrays(list):
+    """The array blobs of one message. An ndarray object met again (e.g. the `parameters` every cache
+    of rnn_forward shares) is sent once; the decoder gives each later reference its own copy."""
+
+    def __init__(self):
+        super().__init__()
+        self.nodes_by_id, self.originals = {}, []
+
+
 def encode(value):
     """Serialise `value` to bytes. Never raises for odd values: they become Opaque markers."""
-    arrays = []
+    arrays = _Arrays()
     tree = _encode_node(value, arrays, 0)
     header = json.dumps(tree).encode()
     parts = [_LENGTH.pack(len(header)), header, _LENGTH.pack(len(arrays))]
@@ -69,6 +78,11 @@ def _encode_node(value, arrays, depth):
         return {"t": "float", "v": float(value)}
     if type(value) is str:
         return {"t": "str", "v": value[:10000]}
+    if type(value) is np.ndarray:
+        if id(value) not in arrays.nodes_by_id:
+            arrays.nodes_by_id[id(value)] = _encode_array(value, arrays)
+            arrays.originals.append(value)  # alive until the message is built, so no id is reused
+        return dict(arrays.nodes_by_id[id(value)])
     if isinstance(value, np.generic) and type(value).__module__ == "numpy":
         value = np.asarray(value)
     if isinstance(value, np.ndarray):
@@ -130,7 +144,7 @@ def decode(message):
         arrays.append(_load_array(blob))
     if offset != len(view):
         raise DecodeError("trailing bytes")
-    return _decode_node(tree, arrays, 0)
+    return _decode_node(tree, _Used(arrays), 0)
 
 
 def _read_count(view, offset):
@@ -188,6 +202,20 @@ def _parse_npy_header(header):
     return dtype, shape, math.prod(shape) * dtype.itemsize
 
 
+class _Used(list):
+    """Decoded arrays; `take` hands out each once and copies for every further reference (no aliasing)."""
+
+    def __init__(self, arrays):
+        super().__init__(arrays)
+        self.taken = set()
+
+    def take(self, index):
+        if index in self.taken:
+            return self[index].copy()
+        self.taken.add(index)
+        return self[index]
+
+
 def _decode_node(node, arrays, depth):
     if depth > MAX_DEPTH + 1 or not isinstance(node, dict):
         raise DecodeError("malformed tree")
@@ -205,8 +233,8 @@ def _decode_node(node, arrays, depth):
         if type(index) is not int or not 0 <= index < len(arrays):
             raise DecodeError("bad array index")
         if "subclass" in node:
-            return ArraySubclass(str(node["subclass"]), arrays[index])
-        return arrays[index]
+            return ArraySubclass(str(node["subclass"]), arrays.take(index))
+        return arrays.take(index)
     if kind in ("tuple", "list"):
         items = [_decode_node(item, arrays, depth + 1) for item in _items(node)]
         return tuple(items) if kind == "tuple" else items

@@ -14,6 +14,7 @@ import ast
 import inspect
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -85,28 +86,33 @@ def student_id(number):
 
 
 def run(command, cwd, env=None):
+    """(wall seconds, CPU seconds of the whole process tree, completed process)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
-    return time.perf_counter() - start, result
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return time.perf_counter() - start, cpu, result
 
 
 def our_grader(course, out, workers, call_timeout):
-    seconds, result = run([sys.executable, "-m", "autograder", "grade", str(course), "--out", str(out),
-                           "--workers", str(workers), "--call-timeout", str(call_timeout)], cwd=ROOT)
+    seconds, cpu, result = run([sys.executable, "-m", "autograder", "grade", str(course), "--out", str(out),
+                                "--workers", str(workers), "--call-timeout", str(call_timeout)], cwd=ROOT)
     if result.returncode != 0:
         raise SystemExit(f"autograder failed:\n{result.stderr[-3000:]}")
-    return seconds, {json.loads(line)["submission"]: json.loads(line)["score"] for line in out.read_text().splitlines()}
+    return seconds, cpu, {json.loads(line)["submission"]: json.loads(line)["score"]
+                          for line in out.read_text().splitlines()}
 
 
 def nbgrader_autograde(course):
     env = nbgrader_environment()
     run([sys.executable, "-m", "nbgrader", "generate_assignment", ASSIGNMENT, "--force"], cwd=course, env=env)
-    seconds, result = run([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--create", "--force"],
+    seconds, cpu, result = run([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--create", "--force"],
                           cwd=course, env=env)
     from nbgrader.api import Gradebook
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "rnn-gradients") as gradebook:
         scores = {student.id: gradebook.find_submission(ASSIGNMENT, student.id).score for student in gradebook.students}
-    return seconds, scores
+    return seconds, cpu, scores
 
 
 def main(argv=None):
@@ -124,22 +130,28 @@ def main(argv=None):
         print(f"{args.n} submissions: {kinds.count('correct')} correct, "
               f"{sum(kind not in ('correct', *HOSTILE) for kind in kinds)} buggy, "
               f"{sum(kind in HOSTILE for kind in kinds)} hostile ({', '.join(sorted(set(kinds) & set(HOSTILE)))})")
-        ours_seconds, ours = our_grader(scratch / "course", scratch / "results.jsonl", args.workers, args.call_timeout)
+        print(f"load average before: {os.getloadavg()[0]:.2f} (other work on this machine slows every figure below)")
+        ours_seconds, ours_cpu, ours = our_grader(scratch / "course", scratch / "results.jsonl", args.workers,
+                                                  args.call_timeout)
         ours_rate = args.n / ours_seconds
         print(f"autograder grade, --workers {args.workers}: {ours_seconds:7.2f} s  {ours_rate:7.1f} submissions/s "
-              f"(target >= 33/s: {'met' if ours_rate >= 33 else 'NOT met'})")
+              f"(target >= 33/s: {'met' if ours_rate >= 33 else 'NOT met'}); "
+              f"CPU {ours_cpu:.1f} s = {1000 * ours_cpu / args.n:.1f} ms per submission")
         if args.nbgrader:
             subset = scratch / "subset"
             write_course(subset, learners[:args.nbgrader])
-            sub_seconds, sub_ours = our_grader(subset, scratch / "subset.jsonl", args.workers, args.call_timeout)
-            nb_seconds, theirs = nbgrader_autograde(subset)
+            sub_seconds, _, sub_ours = our_grader(subset, scratch / "subset.jsonl", args.workers, args.call_timeout)
+            nb_seconds, nb_cpu, theirs = nbgrader_autograde(subset)
             nb_rate = args.nbgrader / nb_seconds
             agree = sum(abs(theirs.get(student, -1) - score) < 1e-6 for student, score in sub_ours.items())
-            print(f"nbgrader autograde, first {args.nbgrader}:  {nb_seconds:7.2f} s  {nb_rate:7.2f} submissions/s")
+            print(f"nbgrader autograde, first {args.nbgrader}:  {nb_seconds:7.2f} s  {nb_rate:7.2f} submissions/s; "
+                  f"CPU {1000 * nb_cpu / args.nbgrader:.0f} ms per submission")
             print(f"autograder grade, same {args.nbgrader}:     {sub_seconds:7.2f} s (start-up dominates a batch this small)")
             print(f"throughput ratio (autograder on {args.n} / nbgrader): {ours_rate / nb_rate:7.1f}x "
                   f"(target >= 50x: {'met' if ours_rate / nb_rate >= 50 else 'NOT met'})")
+            print(f"CPU per submission, nbgrader / autograder: {(nb_cpu / args.nbgrader) / (ours_cpu / args.n):7.1f}x")
             print(f"same total score from both graders: {agree}/{len(sub_ours)} submissions")
+        print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -86,3 +86,13 @@ def test_npy_blob_whose_size_disagrees_with_its_shape_is_refused():
     forged = message.replace(b"'shape': (2, 3)", b"'shape': (9, 9)")
     with pytest.raises(codec.DecodeError):
         codec.decode(forged)
+
+
+def test_an_array_shared_by_several_entries_travels_once_and_comes_back_unaliased():
+    """Is a shared array (like `parameters` in every cache) sent once, yet decoded into independent copies?"""
+    shared = np.arange(1000.0)
+    message = codec.encode([shared, {"again": shared}, (shared,)])
+    assert len(message) < len(codec.encode([shared])) + 1000
+    first, second, third = codec.decode(message)
+    second["again"][0] = -1.0
+    assert first[0] == 0.0 and third[0][0] == 0.0 and np.array_equal(first, shared)

@@ -43,8 +43,8 @@ class SandboxError(RuntimeError):
 class Limits:
     """Bounds on one submission's child process (each restarted child gets them afresh)."""
     cpu_seconds: int = 10
-    memory_bytes: int = 1024 * 2 ** 20
-    processes: int = 8  # learners need none; a fork bomb then steals little CPU before its timeout
+    memory_bytes: int = 512 * 2 ** 20  # address space; the host's numpy and preloads map about 120 MiB
+    processes: int = 4  # of the sandbox uid, its sweeper included: learners need none, a fork bomb gets 2 more
     file_bytes: int = 16 * 2 ** 20
     open_files: int = 64
     call_timeout: float = DEFAULT_CALL_TIMEOUT  # cap on any single call's wall time
@@ -128,6 +128,10 @@ class SandboxHost:
     def sweep(self):
         """SIGKILL every process of the sandbox uid. Returns True when none is left."""
         return self._request({"op": "sweep"}).get("clean", False)
+
+    def cpu_seconds(self):
+        """{"host": CPU seconds of the fork server, "children": of the children it has reaped}."""
+        return self._request({"op": "cpu"})
 
     def leftover_processes(self):
         """Pids of live processes of the sandbox uid other than the host's sweeper (should be none between submissions)."""
