@@ -89,8 +89,9 @@ class _Progress:
     def __init__(self, total):
         self.bar = None
         if sys.stderr.isatty():
+            from rich.console import Console
             from rich.progress import Progress
-            self.bar = Progress(transient=True)
+            self.bar = Progress(console=Console(stderr=True), transient=True)
             self.task = self.bar.add_task("grading", total=total)
             self.bar.start()
 

@@ -16,6 +16,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -46,14 +47,15 @@ def function_sources(fixture_text=""):
     return sources
 
 
-def learner_mix(n):
-    """N (kind, function sources): 1 hostile in 100 (loop, memory, fork in turn), 40% buggy, the rest correct."""
+def learner_mix(n, hostile_every=100):
+    """N (kind, function sources): 1 hostile in `hostile_every` (loop, memory, fork in turn; 0: none),
+    40% buggy, the rest correct."""
     mutants = fixture_paths("mutants")
     hostile = list(HOSTILE.values())
     mix = []
     for number in range(n):
-        if number % 100 == 50:
-            path = hostile[(number // 100) % len(hostile)]
+        if hostile_every and number % hostile_every == hostile_every // 2:
+            path = hostile[(number // hostile_every) % len(hostile)]
             mix.append((path.stem, function_sources(path.read_text())))
         elif number % 5 in (1, 3):
             path = mutants[number % len(mutants)]
@@ -115,14 +117,42 @@ def nbgrader_autograde(course):
     return seconds, cpu, scores
 
 
+def isolation_layer_costs(children=40):
+    """Per isolation layer, the median time it takes in a child, and the child's CPU per submission
+    (fork, isolation, a one-line load, exit) with no isolation, the default, and a netns per child."""
+    from autograder.batch import acquire_uid
+    from autograder.sandbox import SandboxHost, SandboxRunner
+    cells = [{"label": "one line", "source": "x = 1"}]
+    uid = acquire_uid()
+    for label, options in (("no isolation (rlimits only)", {"isolated": False}), ("full, one netns per worker", {}),
+                           ("full, one netns per child", {"netns_per_child": True})):
+        host = SandboxHost(uid if options.get("isolated", True) else os.getuid(), **options)
+        layers, before = {}, host.cpu_seconds()
+        for _ in range(children):
+            runner = SandboxRunner(host, cells)
+            runner.available()
+            runner.close()
+            for layer, seconds in runner.layers.items():
+                layers.setdefault(layer, []).append(seconds)
+        after = host.cpu_seconds()
+        host.close()
+        print(f"  {label:28s} child CPU {1000 * (after['children'] - before['children']) / children:5.1f} ms; "
+              + ", ".join(f"{layer} {1000 * statistics.median(times):.2f} ms" for layer, times in layers.items()))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000, help="submissions in the batch")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--nbgrader", type=int, default=10, help="submissions nbgrader autogrades (0: skip)")
     parser.add_argument("--call-timeout", type=float, default=1.0, help="seconds per learner call (our grader)")
+    parser.add_argument("--hostile-every", type=int, default=100, help="one hostile submission in this many (0: none)")
+    parser.add_argument("--skip-layers", action="store_true", help="do not time the isolation layers")
     args = parser.parse_args(argv)
-    learners = learner_mix(args.n)
+    if not args.skip_layers:
+        print("isolation layers, per child (median over 40 children):")
+        isolation_layer_costs()
+    learners = learner_mix(args.n, args.hostile_every)
     with tempfile.TemporaryDirectory(prefix="batch-bench-") as scratch:
         scratch = Path(scratch)
         write_course(scratch / "course", learners)

@@ -196,3 +196,30 @@ def test_notebook_fixture_is_graded_like_a_file(sandbox_host):
     cells = notebook_cells(json.loads(text), "a.ipynb") + notebook_cells(hostile, "b.ipynb")
     scores, _, runner = grade(sandbox_host, cells)
     assert scores == FULL and len(runner.errors) == 1
+
+
+def test_forged_frames_written_to_the_socket_are_garbage_not_a_grader_crash(sandbox_host):
+    """Does a function that writes its own deeply nested 'reply' straight to the socket get GARBAGE, the batch going on?"""
+    source = '''import os, stat, struct, time
+def forge(kind):
+    header = b"[" * 200000 + b"]" * 200000
+    payload = struct.pack("<Q", len(header)) + header + struct.pack("<Q", 0)
+    for fd in range(3, 64):
+        try:
+            if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                os.write(fd, kind + struct.pack("<Q", len(payload)) + payload)
+        except OSError:
+            pass
+def clip(gradients, maxValue):
+    forge(b"R")
+    time.sleep(30)
+def update_parameters(parameters, gradients, lr):
+    forge(b"X")
+    time.sleep(30)
+'''
+    runner = SandboxRunner(sandbox_host, cells_of(source))
+    forged = runner.call("clip", {}, 1.0)
+    forged_setup_failure = runner.call("update_parameters", {}, {}, 0.1)
+    runner.close()
+    assert forged.status == GARBAGE and "RecursionError" in forged.message, forged
+    assert forged_setup_failure.status == GARBAGE

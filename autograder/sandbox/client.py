@@ -211,8 +211,10 @@ class SandboxRunner:
             return CallOutcome(GARBAGE, message=f"unexpected frame {kind!r} instead of a reply", seconds=seconds)
         try:
             value, args_after = codec.decode(payload)
-        except (codec.DecodeError, TypeError, ValueError) as error:
-            return CallOutcome(GARBAGE, message=f"undecodable reply: {error}", seconds=seconds)
+        except Exception as error:  # forged bytes may be nested too deeply, or not a pair: never our crash
+            self._kill()  # whatever wrote them may still be running
+            return CallOutcome(GARBAGE, message=f"undecodable reply: {type(error).__name__}: {str(error)[:200]}",
+                               seconds=seconds)
         return CallOutcome(OK, value=value, args_after=args_after, seconds=seconds)
 
     # -- child lifecycle ------------------------------------------------------
@@ -263,13 +265,14 @@ class SandboxRunner:
                     self.layers = {str(k): float(v) for k, v in report.get("layers", {}).items()}
                     available = {name for name in report["available"] if name in self.names}
                     return available, [str(error)[:500] for error in report["errors"]][:50]
-                elif kind == wire.SETUP_FAILED:
+                elif kind == wire.SETUP_FAILED and last_statement is None:  # before any learner code ran
                     self._kill()
                     raise SandboxError(f"isolating the child failed: {_decoded_text(payload)}")
                 else:
                     raise wire.ChannelGarbage(f"unexpected frame {kind!r} while loading")
-        except (wire.ChannelClosed, wire.ChannelTimeout, wire.ChannelGarbage, OSError,
-                codec.DecodeError, KeyError, TypeError, AttributeError) as error:
+        except SandboxError:
+            raise
+        except Exception as error:  # death, hang, or a forged report: all the child's doing
             self._kill()
             timed_out = isinstance(error, wire.ChannelTimeout)
             if last_statement is not None and last_statement not in self._skip:
@@ -295,7 +298,7 @@ class SandboxRunner:
 def _decoded_text(payload):
     try:
         return str(codec.decode(payload))[:1000]
-    except codec.DecodeError:
+    except Exception:
         return "(undecodable message)"
 
 

@@ -11,7 +11,8 @@ them one by one:
   (and /dev/null, /dev/urandom); also scopes signals and abstract Unix sockets (ABI >= 6)
   and TCP bind/connect (ABI >= 4)
 * seccomp_filter -- deny ptrace, process_vm_*, mounts, namespaces, bpf, io_uring, keyrings,
-  and every socket family except AF_UNIX (Landlock does not cover UDP)
+  every socket family except AF_UNIX (Landlock does not cover UDP), and connect/bind/listen/accept
+  (so not even Unix sockets on the machine, e.g. /dev/log, are reachable)
 
 `missing_features()` says which of them this machine cannot provide.
 """
@@ -152,13 +153,15 @@ _DENIED_SYSCALLS = (
     "io_uring_register", "personality", "swapon", "swapoff", "reboot", "open_by_handle_at",
     "name_to_handle_at", "fanotify_init", "move_mount", "open_tree", "fsopen", "fsmount", "fsconfig",
     "pidfd_getfd", "kcmp",
+    "connect", "bind", "listen", "accept", "accept4",  # the child only uses the socket it was given
 )
 
 
 def build_seccomp_filter():
     """A seccomp filter (not yet loaded) that fails the dangerous syscalls with EPERM.
 
-    Sockets: only AF_UNIX may be created, so no TCP, UDP, raw or netlink traffic at all.
+    Sockets: only AF_UNIX may be created and none may connect, bind, listen or accept, so no TCP,
+    UDP, raw or netlink traffic at all and no Unix socket of the machine can be reached.
     Build it once in the host; `.load()` it in every child after fork.
     """
     import pyseccomp
