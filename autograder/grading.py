@@ -4,8 +4,9 @@ For each function, the engine below
 1. calls it once per graded input set (autograder.cases) through the runner, asking for the
    arguments back, and judges each decoded return value with the function's named checks
    (autograder.checks): every output against the reference or numerical gradients, plus its form;
-2. applies two integrity rules that zero the function: it must leave its inputs as they were
-   (clip and update_parameters may change their dicts), and a repeated call must give the same answer;
+2. applies two integrity rules: a function that changes its inputs in place (clip and
+   update_parameters may change their dicts) loses MUTATION_SHARE of what it earned -- the caller
+   still uses those arrays -- and one whose repeated call gives another answer gets nothing;
 3. scores each check by the share of input sets it passed (the form of an answer earns points
    only when some of its values are right);
 4. explains: the first failure of each check (input set, output, entry, expected, got), the
@@ -23,6 +24,7 @@ from autograder.runner import CRASHED, EXCEPTION, GARBAGE, MISSING, TIMEOUT, Cal
 
 DEFAULT_SEED = 20261123
 CALL_TIMEOUT = 3.0  # seconds per call; the reference needs milliseconds on the largest input set
+MUTATION_SHARE = 0.3  # share of a function's earned points lost for changing its inputs in place
 TYPICAL = 2  # index of the "typical" input set in every size-set list (see cases.size_sets)
 _STOP_CALLING = (MISSING, TIMEOUT, CRASHED)
 
@@ -81,10 +83,15 @@ def grade_function(runner, name, seed=DEFAULT_SEED, earlier=None):
     garbage = _garbage_reason(verdicts)
     if garbage:  # one line says it all; the per-check lines would only repeat it
         lines = []
-    integrity = _integrity_problem(function, spec, graded_cases, outcomes)
-    if integrity:
+    mutation = _mutation_problem(spec, graded_cases, outcomes)
+    if mutation:
+        lost = round(sum(earned.values()) * MUTATION_SHARE, 2)
+        earned = {check: points * (1 - MUTATION_SHARE) for check, points in earned.items()}
+        lines.append(f"  [FAIL] inputs left unchanged (-{lost:g}): {mutation}")
+    inconsistency = _consistency_problem(function, spec, graded_cases, outcomes)
+    if inconsistency:
         earned = {check: 0.0 for check in earned}
-        lines.append(f"  [FAIL] {integrity}, so {name} gets no points.")
+        lines.append(f"  [FAIL] {inconsistency}, so {name} gets no points.")
     mistake, explanation = _explain(runner, spec, seed, function, outcomes, verdicts, earlier)
     score = round(sum(earned.values()), 2)
     header = f"{name}: {score:g}/{POINTS[name]:g} points"
@@ -144,14 +151,19 @@ def _garbage_reason(verdicts):
     return None
 
 
-def _integrity_problem(function, spec, graded_cases, outcomes):
-    """Why no answer of this function can be trusted (it changed its inputs, or answers change), or None."""
+def _mutation_problem(spec, graded_cases, outcomes):
+    """Where the function changed an argument it must leave alone, or None."""
     for case, outcome in zip(graded_cases, outcomes):
         if outcome.ok:
             problem = mutation_problem(spec, case, outcome.args_after)
             if problem:
                 return (f"{spec.name} changed its input in place ({problem} on {case.label}); "
                         f"a function must leave its arguments as they were -- the caller still uses them")
+    return None
+
+
+def _consistency_problem(function, spec, graded_cases, outcomes):
+    """Why no answer of this function can be trusted (a repeated call answers differently), or None."""
     first = outcomes[0]
     if function.stopped is not None:
         return None

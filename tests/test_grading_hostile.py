@@ -34,11 +34,15 @@ def test_every_hostile_fixture_is_covered():
 @pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.matrix, on purpose
 @pytest.mark.parametrize("path", HOSTILE, ids=lambda p: p.stem)
 def test_hostile_function_gets_zero_and_the_rest_full_marks(path, short_timeout):
-    """Does None, a short tuple, np.matrix, a lying __eq__, NaN, SystemExit, a first-call-only answer, noise,
-    input mutation or an endless loop give 0 for that function, say why, and cost nothing elsewhere?"""
+    """Does None, a short tuple, np.matrix, a lying __eq__, NaN, SystemExit, a first-call-only answer, noise
+    or an endless loop give 0 for that function (input mutation: a share of it), say why, and cost nothing
+    elsewhere?"""
     (target,) = declared_functions(path, "hostile")
     result = grading.grade_submission(InProcessRunner(learner_namespace(path)))
-    assert result["functions"][target]["score"] == 0, result["functions"][target]["feedback"]
+    if path.stem == "input_mutation":  # a bug, not a cheat: it costs a share of the points, not all
+        assert result["functions"][target]["score"] <= (1 - grading.MUTATION_SHARE) * POINTS[target]
+    else:
+        assert result["functions"][target]["score"] == 0, result["functions"][target]["feedback"]
     assert WHAT_FEEDBACK_SAYS[path.stem] in result["functions"][target]["feedback"]
     users = {"rnn_cell_forward": "rnn_forward", "rnn_cell_backward": "rnn_backward"}
     for name in set(GRADED_FUNCTIONS) - {target, users.get(target)}:
