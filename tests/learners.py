@@ -1,22 +1,17 @@
-"""Learner submissions for tests, built from the reference at test time (no copies of solution code in the repo).
+"""Learner submissions for the sandbox tests, built from the reference at test time (no copies of solution code).
 
     correct_source()                      -- the six reference functions as one learner .py file
     with_fixture("sandbox/fork_bomb.py")  -- that file plus a fixture appended (it overrides one function)
+
+Both render through tests/learner_files.py, the one place that turns the reference into learner code.
 """
-import inspect
 import json
-from pathlib import Path
 
-import solutions.optim
-import solutions.rnn
-
-FIXTURES = Path(__file__).parent / "fixtures"
+from tests.learner_files import FIXTURES, render_learner_source
 
 
 def correct_source():
-    """The reference implementation rendered as learner code: `from rnn_utils import softmax`, then the functions."""
-    rnn = inspect.getsource(solutions.rnn).replace("from solutions.rnn_utils import", "from rnn_utils import")
-    return rnn + "\n\n" + inspect.getsource(solutions.optim)
+    return render_learner_source("")
 
 
 def fixture_text(name):
@@ -24,7 +19,7 @@ def fixture_text(name):
 
 
 def with_fixture(name):
-    return correct_source() + "\n\n" + fixture_text(name)
+    return render_learner_source(fixture_text(name))
 
 
 def notebook(*cell_sources):

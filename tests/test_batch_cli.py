@@ -124,6 +124,8 @@ def test_kill_9_mid_batch_then_rerun_gives_the_uninterrupted_results(tmp_path, u
     resumed = run_cli(batch, "--out", out, "--workers", "2", "--call-timeout", "1", uid_base=uid_base)
     assert resumed.returncode == 0, resumed.stderr
     assert without_timing(out) == without_timing(reference)
+    for uid in range(uid_base, uid_base + 4):  # the rerun's sweep also ended what the killed batch left running
+        assert live_processes(uid) == []
 
 
 def test_batch_equals_one_by_one(tmp_path, sandbox_host, uid_base):
