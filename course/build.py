@@ -13,7 +13,7 @@ import nbformat.v4 as nbf
 from nbgrader.nbgraderformat import MetadataValidator
 
 from autograder.contract import GRADED_FUNCTIONS, POINTS
-from course import part1, part2
+from course import experiments, part1, part2
 from course.cells import BEGIN_HIDDEN, BEGIN_SOLUTION, END_SOLUTION, SLOT_TAG
 from course.public_data import flatten, public_cases, write_npz
 
@@ -25,11 +25,12 @@ PUBLIC_TESTS_DATA = "public_tests_data.npz"
 # Modules from solutions/ that learners get beside the notebook (copied, never edited in source/).
 SHIPPED_HELPERS = (
     Path("solutions", "rnn_utils.py"),
+    Path("solutions", "gradient_lab.py"),
 )
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 # Experiment slot name -> function returning the cells that replace the slot's placeholder cell
 # (see course.cells.experiment_slot). Slots without an entry keep their placeholder.
-EXPERIMENT_CELLS = {}
+EXPERIMENT_CELLS = experiments.FILLERS
 
 
 class BuildError(Exception):

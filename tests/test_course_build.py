@@ -11,7 +11,7 @@ from nbgrader.nbgraderformat import MetadataValidator
 import solutions
 from autograder.contract import POINTS
 from autograder.grading import DEFAULT_SEED
-from course import build, cells
+from course import build, cells, experiments
 from course.public_data import PUBLIC_SEED, public_cases
 from course_helpers import RELEASE_DIR, ROOT, SOURCE_DIR, NOTEBOOK
 
@@ -40,10 +40,12 @@ def test_metadata_validates(source_nb, release_nb):
 
 
 def test_grade_cells_carry_the_contract_points(source_nb):
-    """Are the graded cells exactly the hidden-test cells, one per function, worth POINTS[name]?"""
+    """Are the graded cells the hidden-test cells (one per function, worth POINTS[name]) and the written questions?"""
     graded = {grade_id: cell.metadata["nbgrader"]["points"] for grade_id, cell in nbgrader_cells(source_nb).items()
               if cell.metadata["nbgrader"]["grade"]}
-    assert graded == {f"{name}_hidden_tests": points for name, points in POINTS.items()}
+    questions = {cell.metadata["nbgrader"]["grade_id"]: experiments.QUESTION_POINTS
+                 for name in experiments.SLOTS for cell in experiments.cells_for(name) if "nbgrader" in cell.metadata}
+    assert graded == {**{f"{name}_hidden_tests": points for name, points in POINTS.items()}, **questions}
 
 
 def test_every_function_has_solution_then_hidden_then_visible_cell(source_nb):
