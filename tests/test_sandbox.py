@@ -226,12 +226,13 @@ def update_parameters(parameters, gradients, lr):
 
 
 def test_the_notebooks_helper_imports_work_in_the_sandbox(sandbox_host):
-    """Do `from rnn_utils import ...` and `from public_tests import ...`, as in the released notebook, load cleanly?"""
+    """Do `from rnn_utils import ...` and `from public_tests import ...`, as in the released notebook, load cleanly,
+    the plotting import is skipped, and a module the sandbox lacks is reported?"""
     source = ("import numpy as np\nfrom rnn_utils import softmax, initialize_parameters\n"
-              "from public_tests import test_clip\nimport matplotlib.pyplot as plt\n"
+              "from public_tests import test_clip\nimport matplotlib.pyplot as plt\nimport scipy\n"
               "def clip(gradients, maxValue):\n    return softmax(np.zeros((2, 1))).ravel().tolist()\n")
     runner = SandboxRunner(sandbox_host, cells_of(source))
     outcome = runner.call("clip", {}, 1.0)
     runner.close()
     assert outcome.value == [0.5, 0.5]
-    assert runner.errors == ["submission.py, line 4: ModuleNotFoundError: No module named 'matplotlib'"]
+    assert runner.errors == ["submission.py, line 5: ModuleNotFoundError: No module named 'scipy'"]

@@ -1,4 +1,5 @@
 """Which statements of a learner's code run at grading time (the loader runs inside the child)."""
+import ast
 import json
 
 from autograder.sandbox.loader import run_statements, statements_to_run, strip_magics
@@ -39,3 +40,28 @@ def test_one_failing_statement_does_not_lose_the_rest():
     errors = run_statements([{"label": "a.py", "source": source}], namespace)
     assert [e.split(":")[1].strip() for e in errors] == ["ModuleNotFoundError", "ZeroDivisionError"]
     assert callable(namespace["rnn_backward"]) and callable(namespace["update_parameters"])
+
+
+def test_experiments_that_pass_learner_functions_to_a_lab_do_not_run():
+    """Are `lab.run(rnn_forward)`-style experiment lines, and lines using their results, left out without errors,
+    while aliases like `_honest = clip` still run?"""
+    source = ("import gradient_lab\nimport matplotlib.pyplot as plt\nimport numpy as np\n"
+              "def rnn_forward(x, a0, p):\n    return x\n_honest = rnn_forward\n"
+              "curve = gradient_lab.decay(rnn_forward, radii=(0.5, 1.5))\nfig = gradient_lab.plot(curve)\n"
+              "table = np.array(curve)\nsafe = np.zeros(2)\n")
+    plan, errors = statements_to_run([{"label": "nb", "source": source}], ("gradient_lab", "matplotlib"))
+    kept = [ast.unparse(statement).split("\n")[0] for _, statement in plan]
+    assert kept == ["import numpy as np", "def rnn_forward(x, a0, p):", "_honest = rnn_forward", "safe = np.zeros(2)"]
+    assert errors == []
+
+
+def test_the_released_notebook_runs_only_imports_and_definitions():
+    """In the notebook learners get, is every statement that would run at grading time an import or a def?"""
+    from autograder.sandbox.client import UNAVAILABLE_MODULES
+    from autograder.submissions import read_cells
+    from tests.learner_files import FIXTURES
+    notebook = FIXTURES.parent.parent / "release" / "rnn_gradients" / "rnn_gradients.ipynb"
+    cells, error = read_cells(notebook, "rnn_gradients.ipynb")
+    plan, errors = statements_to_run(cells, UNAVAILABLE_MODULES)
+    assert error is None and errors == []
+    assert {type(statement).__name__ for _, statement in plan} == {"Import", "ImportFrom", "FunctionDef"}

@@ -30,6 +30,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # notebook's `from rnn_utils import ...` and `from public_tests import ...` lines work there too.
 LEARNER_HELPERS = (PROJECT_ROOT / "solutions" / "rnn_utils.py",
                    PROJECT_ROOT / "release" / "rnn_gradients" / "public_tests.py")
+# The notebook's experiment lab (and its plotting) is not needed to grade and not in the sandbox:
+# its imports and the experiment statements that use it are skipped without an error.
+UNAVAILABLE_MODULES = ("gradient_lab", "matplotlib")
 _BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from autograder.sandbox.host import main; main(sys.argv[2:])"
 _HOST_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
              "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
@@ -251,7 +254,8 @@ class SandboxRunner:
     def _spawn_and_load(self):
         """Returns (available names, load errors), or None when the child died or hung while loading."""
         self._channel = self.host.spawn(self.scratch)
-        request = {"cells": self.cells, "names": list(self.names), "skip": sorted(self._skip)}
+        request = {"cells": self.cells, "names": list(self.names), "skip": sorted(self._skip),
+                   "unavailable_modules": list(UNAVAILABLE_MODULES)}
         last_statement = None
         deadline = time.monotonic() + self.limits.load_timeout
         try:

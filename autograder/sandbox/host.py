@@ -222,7 +222,8 @@ def _serve(channel, layers):
     if request is None:
         return
     report = lambda number: wire.send_frame(channel, wire.PROGRESS, codec.encode(number))  # noqa: E731
-    errors = loader.run_statements(request["cells"], namespace, set(request["skip"]), report)
+    errors = loader.run_statements(request["cells"], namespace, set(request["skip"]), report,
+                                   request.get("unavailable_modules", ()))
     available = [name for name in request["names"] if callable(namespace.get(name))]
     wire.send_frame(channel, wire.LOADED, codec.encode({"available": available, "errors": errors, "layers": layers}))
     while True:

@@ -4,11 +4,13 @@ A submission is a list of cells, each {"label": "rnn.ipynb cell 4", "source": ".
 parsed on its own, notebook magics and shell lines are blanked out, and only top-level definitions
 and cheap statements run, each one separately with every exception caught:
 
-* kept: import, def, class, assignments whose value calls no function the submission defines
-  (e.g. `np.random.seed` inside `x = ...` is fine, `a, y, c = rnn_forward(...)` is not), and
-  try/if/with blocks made only of such statements
+* kept: import, def, class, assignments in which no call involves a function the submission
+  defines (`x = np.zeros(3)` and `alias = clip` run; `a, y, c = rnn_forward(...)` and
+  `result = lab.run(rnn_forward)` do not), and try/if/with blocks made only of such statements
 * dropped: bare expressions (test calls, prints), loops, and every other statement, so the
   training and test cells of a notebook do not run when it is graded
+* also dropped, silently: imports of modules that are not there at grading time (the notebook's
+  plotting lab) and every statement that uses a name a dropped statement would have bound
 """
 import ast
 import linecache
@@ -55,45 +57,80 @@ def defined_names(trees):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
 
 
-def is_cheap(statement, own_names):
-    """True when `statement` only defines things and calls none of the submission's own functions."""
+def is_cheap(statement, own_names, dropped=frozenset()):
+    """True when `statement` only defines things and runs none of the submission's own code.
+
+    own_names -- names the submission defines with def/class
+    dropped -- names bound by statements that do not run (their use would only raise NameError)
+    An assignment is dropped when a call in it involves an own name (as the function or an argument,
+    e.g. `lab.run(rnn_forward)`), or when it mentions a dropped name at all; `alias = clip` runs.
+    """
+    if isinstance(statement, (ast.Import, ast.ImportFrom)):
+        return not (_imported_modules(statement) & dropped)
     if isinstance(statement, _DEFINITIONS) or isinstance(statement, (ast.Pass, ast.Global)):
         return True
     if isinstance(statement, _ASSIGNMENTS):
-        return not _calls_own_function(statement, own_names)
+        return not (_calls_involving(statement.value, own_names | dropped) or _mentions(statement.value, dropped))
     if isinstance(statement, _BLOCKS):
-        if _calls_own_function(getattr(statement, "test", None), own_names):
-            return False
-        if isinstance(statement, ast.With) and any(_calls_own_function(item, own_names) for item in statement.items):
+        headers = [getattr(statement, "test", None)] + [item.context_expr for item in getattr(statement, "items", [])]
+        if any(_calls_involving(node, own_names | dropped) or _mentions(node, dropped) for node in headers):
             return False
         bodies = [statement.body, getattr(statement, "orelse", []), getattr(statement, "finalbody", [])]
         bodies += [handler.body for handler in getattr(statement, "handlers", [])]
-        return all(is_cheap(inner, own_names) for body in bodies for inner in body)
+        return all(is_cheap(inner, own_names, dropped) for body in bodies for inner in body)
     return False
 
 
-def _calls_own_function(node, own_names):
-    if node is None:
-        return False
-    return any(isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id in own_names
-               for inner in ast.walk(node))
+def _names_in(node):
+    return {inner.id for inner in ast.walk(node) if isinstance(inner, ast.Name)} if node is not None else set()
 
 
-def statements_to_run(cells):
+def _mentions(node, names):
+    return bool(_names_in(node) & names)
+
+
+def _calls_involving(node, names):
+    return node is not None and any(isinstance(inner, ast.Call) and _names_in(inner) & names for inner in ast.walk(node))
+
+
+def _imported_modules(statement):
+    if isinstance(statement, ast.ImportFrom):
+        return {(statement.module or "").split(".")[0]}
+    return {alias.name.split(".")[0] for alias in statement.names}
+
+
+def bound_names(statement):
+    """Names a top-level statement binds (assignment targets, imports, definitions)."""
+    if isinstance(statement, (ast.Import, ast.ImportFrom)):
+        return {(alias.asname or alias.name).split(".")[0] for alias in statement.names}
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {statement.name}
+    targets = getattr(statement, "targets", None) or [getattr(statement, "target", None)]
+    return set().union(*(_names_in(target) for target in targets if target is not None)) if targets else set()
+
+
+def statements_to_run(cells, unavailable_modules=()):
     """The statements that run, in order. Returns (plan, errors).
 
+    unavailable_modules -- modules not present at grading time (e.g. a plotting lab): their imports,
+                           and every statement that depends on them, are dropped without an error
     plan -- list of (label, statement) with `statement` an ast node; its index is the statement number
             reported as progress, so a restarted child can skip one that killed the process
     errors -- syntax errors, one message per broken cell
     """
     trees, errors = parse_cells(cells)
     own_names = defined_names(trees)
-    plan = [(cell["label"], statement) for cell, tree in zip(cells, trees) if tree
-            for statement in tree.body if is_cheap(statement, own_names)]
+    dropped, plan = set(unavailable_modules), []
+    for cell, tree in zip(cells, trees):
+        for statement in tree.body if tree else ():
+            if is_cheap(statement, own_names, dropped):
+                plan.append((cell["label"], statement))
+            elif not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                dropped |= bound_names(statement) - own_names
     return plan, errors
 
 
-def run_statements(cells, namespace, skip=(), on_statement=None):
+def run_statements(cells, namespace, skip=(), on_statement=None, unavailable_modules=()):
     """Execute the planned statements of `cells` in `namespace`. Returns the error messages.
 
     skip -- statement numbers not to run (they killed an earlier child)
@@ -102,7 +139,7 @@ def run_statements(cells, namespace, skip=(), on_statement=None):
     for cell in cells:  # so tracebacks and inspect.getsource can show the learner's lines
         lines = cell["source"].splitlines(keepends=True)
         linecache.cache[cell["label"]] = (len(cell["source"]), None, lines, cell["label"])
-    plan, errors = statements_to_run(cells)
+    plan, errors = statements_to_run(cells, unavailable_modules)
     for number, (label, statement) in enumerate(plan):
         if number in skip:
             errors.append(f"{label}, line {statement.lineno}: skipped because it ended the process "
