@@ -11,6 +11,6 @@ def sandbox_host():
     missing = missing_features()
     if missing:
         pytest.skip("sandbox isolation unavailable here: " + "; ".join(missing))
-    host = SandboxHost(acquire_uid(), limits=Limits(call_timeout=1.5, load_timeout=3.0))
+    host = SandboxHost(acquire_uid(), limits=Limits(call_timeout=1.5, load_timeout=3.0, max_reply_bytes=8 * 2 ** 20))
     yield host
     host.close()

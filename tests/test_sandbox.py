@@ -128,7 +128,7 @@ def test_replies_are_plain_data_and_bounded(sandbox_host):
     """Are subclasses, custom objects and oversized replies turned into markers or GARBAGE, never objects?"""
     source = ("import numpy as np\nclass M(np.ndarray):\n    pass\n"
               "def rnn_cell_forward(xt, a_prev, parameters):\n    return np.zeros(3).view(M), object(), None\n"
-              "def clip(gradients, maxValue):\n    return np.zeros(10 ** 7)\n")
+              "def clip(gradients, maxValue):\n    return np.zeros(2 * 10 ** 6)\n")  # 16 MB, over the test host's 8 MiB
     runner = SandboxRunner(sandbox_host, cells_of(source))
     odd = runner.call("rnn_cell_forward", np.zeros((1, 1)), np.zeros((1, 1)), {})
     huge = runner.call("clip", {}, 1.0)

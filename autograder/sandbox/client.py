@@ -46,14 +46,14 @@ class SandboxError(RuntimeError):
 class Limits:
     """Bounds on one submission's child process (each restarted child gets them afresh)."""
     cpu_seconds: int = 10
-    memory_bytes: int = 512 * 2 ** 20  # address space; the host's numpy and preloads map about 120 MiB
+    memory_bytes: int = 256 * 2 ** 20  # address space: the host maps about 120 MiB, grading inputs need a few
     processes: int = 4  # of the sandbox uid, its sweeper included: learners need none, a fork bomb gets 2 more
     file_bytes: int = 16 * 2 ** 20
     open_files: int = 64
     call_timeout: float = DEFAULT_CALL_TIMEOUT  # cap on any single call's wall time
     load_timeout: float = 5.0
     max_restarts: int = 3
-    max_reply_bytes: int = 64 * 2 ** 20
+    max_reply_bytes: int = 32 * 2 ** 20
 
     def for_child(self):
         return {key: value for key, value in asdict(self).items()
