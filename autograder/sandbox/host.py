@@ -7,6 +7,7 @@ and nothing secret: a child is a fork of it, so holds a copy of its memory and n
 Control protocol with its worker (one SOCK_SEQPACKET socket, JSON messages):
     {"op": "spawn", "scratch": dir} + the child's socket as an fd  ->  {"pid": pid}
     {"op": "sweep"}   ->  {"clean": bool}   (SIGKILL every process of the sandbox uid, reap them)
+    {"op": "cpu"}     ->  {"host": s, "children": s}   (CPU seconds, for benchmarks)
     end of stream     ->  sweep, then exit
 The child speaks the frames of `autograder.sandbox.wire` with the worker on its own socket.
 """
