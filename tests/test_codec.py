@@ -64,3 +64,35 @@ def test_in_process_runner_reports_each_kind_of_outcome():
     assert "ValueError: nope" in runner.call("clip", original).message
     assert runner.call("update_parameters", original, timeout=0.2).status == TIMEOUT
     assert runner.call("rnn_backward", original).status == MISSING
+
+
+@pytest.mark.parametrize("array", [np.arange(6.0).reshape(2, 3), np.zeros((0, 3)), np.array([True, False]),
+                                   np.arange(5, dtype=np.int8), np.ones((2, 2), dtype=np.complex128),
+                                   np.ones(3, dtype=">f4"), np.asfortranarray(np.arange(6.0).reshape(2, 3))])
+def test_arrays_travel_as_standard_npy_and_come_back_writable(array):
+    """Is each array blob exactly what np.save writes, and does it decode to an equal, writable ndarray?"""
+    import io
+    message = codec.encode(array)
+    saved = io.BytesIO()
+    np.save(saved, np.ascontiguousarray(array), allow_pickle=False)
+    assert saved.getvalue() in message
+    back = codec.decode(message)
+    assert type(back) is np.ndarray and back.dtype == array.dtype and np.array_equal(back, array)
+    assert back.flags.writeable
+
+
+def test_npy_blob_whose_size_disagrees_with_its_shape_is_refused():
+    message = codec.encode(np.zeros((2, 3)))
+    forged = message.replace(b"'shape': (2, 3)", b"'shape': (9, 9)")
+    with pytest.raises(codec.DecodeError):
+        codec.decode(forged)
+
+
+def test_an_array_shared_by_several_entries_travels_once_and_comes_back_unaliased():
+    """Is a shared array (like `parameters` in every cache) sent once, yet decoded into independent copies?"""
+    shared = np.arange(1000.0)
+    message = codec.encode([shared, {"again": shared}, (shared,)])
+    assert len(message) < len(codec.encode([shared])) + 1000
+    first, second, third = codec.decode(message)
+    second["again"][0] = -1.0
+    assert first[0] == 0.0 and third[0][0] == 0.0 and np.array_equal(first, shared)

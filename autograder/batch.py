@@ -1,0 +1,218 @@
+"""Grade many submissions in parallel sandboxes into a JSON Lines results file that survives kill -9.
+
+    outcome = grade_batch(submissions, Path("results.jsonl"), seed=20261123, workers=2)
+
+Each worker process owns one sandbox host (a fork server holding no secrets) and one
+unprivileged uid, locked for the worker's life so that concurrent batches never share a uid.
+Every result is appended as one full line, flushed and fsync'ed as soon as it is known; a
+rerun reads the file back, ignores a torn last line, and grades only what is missing (or
+everything with force). At the end the file is rewritten in submission order (atomically), so
+an interrupted and resumed batch ends with the same file as an uninterrupted one, timings aside.
+"""
+import concurrent.futures
+import fcntl
+import hashlib
+import json
+import multiprocessing
+import multiprocessing.util
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE, POINTS
+from autograder.grading import grade_submission
+from autograder.sandbox import Limits, SandboxError, SandboxHost, SandboxRunner
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SANDBOX_UID_BASE = int(os.environ.get("AUTOGRADER_SANDBOX_UID_BASE", "60000"))  # e.g. to keep test runs apart
+SANDBOX_UID_COUNT = 1000
+UID_LOCK_DIR = Path(tempfile.gettempdir()) / "autograder-sandbox-uids"
+TIMING_FIELDS = ("seconds",)
+
+
+def grader_version():
+    """Short hash of everything that decides a grade (graders, points, reference), for the results."""
+    digest = hashlib.sha256()
+    sources = [PROJECT_ROOT / "autograder" / "grading.py", PROJECT_ROOT / "autograder" / "contract.py"]
+    sources += sorted((PROJECT_ROOT / "autograder" / "checks").rglob("*.py"))
+    sources += sorted((PROJECT_ROOT / "solutions").glob("*.py"))
+    for path in sources:
+        if path.is_file():
+            digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+# -- the results file ---------------------------------------------------------
+def read_results(path):
+    """Records already in `path` (a missing file has none). A torn last line is cut off the file."""
+    if not path.exists():
+        return []
+    data = path.read_bytes()
+    complete = data[:data.rfind(b"\n") + 1]
+    if len(complete) != len(data):  # the batch died while writing this line
+        with open(path, "r+b") as handle:
+            handle.truncate(len(complete))
+            os.fsync(handle.fileno())
+    records = []
+    for line in complete.splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and isinstance(record.get("submission"), str):
+            records.append(record)
+    return records
+
+
+def append_result(handle, record):
+    """Write one record as one line and make it durable before returning."""
+    handle.write(json.dumps(record, sort_keys=True) + "\n")
+    handle.flush()
+    os.fsync(handle.fileno())
+
+
+def rewrite_results(path, records, order):
+    """Replace `path` atomically with the last record of each submission, in `order` then file order."""
+    latest = {}
+    for record in records:
+        latest.pop(record["submission"], None)
+        latest[record["submission"]] = record
+    position = {submission_id: index for index, submission_id in enumerate(order)}
+    ordered = sorted(latest.values(), key=lambda record: (position.get(record["submission"], len(position)),))
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "w") as handle:
+        for record in ordered:
+            handle.write(json.dumps(record, sort_keys=True) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+    return ordered
+
+
+# -- one submission -----------------------------------------------------------
+def ungraded_functions(reason):
+    """The six function entries of a submission that could not be run at all."""
+    return {name: {"score": 0.0, "max_score": POINTS[name], "feedback": f"{name}: not graded: {reason}",
+                   "mistake": None} for name in GRADED_FUNCTIONS}
+
+
+def grade_one(host, submission, seed, version):
+    """Grade one submission in a fresh child of `host`. Returns its results record (brief §2)."""
+    start = time.monotonic()
+    errors = list(submission.errors)
+    if not submission.cells:
+        functions = ungraded_functions(errors[0] if errors else "nothing to grade")
+    else:
+        runner = SandboxRunner(host, submission.cells)
+        try:
+            functions = dict(grade_submission(runner, seed)["functions"])
+        finally:
+            runner.close()
+        errors += runner.errors
+        for name in GRADED_FUNCTIONS:
+            functions.setdefault(name, ungraded_functions("the grader gave no result")[name])
+    return {"submission": submission.id, "score": float(sum(entry["score"] for entry in functions.values())),
+            "max_score": MAX_SCORE, "functions": functions, "errors": errors, "seed": seed,
+            "grader_version": version, "seconds": round(time.monotonic() - start, 4)}
+
+
+# -- worker processes ---------------------------------------------------------
+_worker = {}
+
+
+def acquire_uid():
+    """Lock and return an unused sandbox uid (the lock lives as long as this process)."""
+    UID_LOCK_DIR.mkdir(mode=0o700, exist_ok=True)
+    for uid in range(SANDBOX_UID_BASE, SANDBOX_UID_BASE + SANDBOX_UID_COUNT):
+        handle = open(UID_LOCK_DIR / f"{uid}.lock", "w")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        _worker["uid_lock"] = handle
+        return uid
+    raise SandboxError("every sandbox uid is in use by other grading runs")
+
+
+def _start_worker(isolated, limits, version):
+    uid = acquire_uid() if isolated else os.getuid()
+    _worker.update(isolated=isolated, limits=limits, uid=uid, version=version,
+                   host=SandboxHost(uid, isolated=isolated, limits=limits))
+    multiprocessing.util.Finalize(None, _stop_worker, exitpriority=10)
+
+
+def _stop_worker():
+    host = _worker.pop("host", None)
+    if host is not None:
+        host.close()
+
+
+def _grade_in_worker(submission, seed):
+    """Returns ("ok", record) or ("failed", why the grader itself could not grade it)."""
+    for attempt in range(2):
+        try:
+            return "ok", grade_one(_worker["host"], submission, seed, _worker["version"])
+        except SandboxError as error:  # the host died or isolation failed: start a new host once
+            problem = f"sandbox failure: {error}"
+            _stop_worker()
+            try:
+                _worker["host"] = SandboxHost(_worker["uid"], isolated=_worker["isolated"], limits=_worker["limits"])
+            except SandboxError as again:
+                return "failed", f"{problem}; restarting it failed: {again}"
+        except Exception as error:  # a bug in the grader must not cost a student a grade: leave it ungraded
+            return "failed", f"grader error: {type(error).__name__}: {error}"
+    return "failed", problem
+
+
+@dataclass
+class BatchOutcome:
+    """What a batch did: records of every submission given, those graded now, and grader failures."""
+    records: list
+    graded_now: int = 0
+    skipped: int = 0
+    failures: list = field(default_factory=list)
+
+
+def grade_batch(submissions, out_path, seed, workers=None, isolated=True, force=False, limits=Limits(),
+                on_result=None):
+    """Grade `submissions` into `out_path` (JSON Lines). Returns a BatchOutcome.
+
+    on_result -- called after each graded submission (for a progress bar)
+    """
+    version = grader_version()
+    existing = read_results(out_path)
+    done = set() if force else {record["submission"] for record in existing
+                                if record.get("seed") == seed and record.get("grader_version") == version}
+    pending = [submission for submission in submissions if submission.id not in done]
+    outcome = BatchOutcome(records=[], skipped=len(submissions) - len(pending))
+    new_records = []
+    if pending:
+        workers = max(1, min(workers or os.cpu_count() or 1, len(pending)))
+        context = multiprocessing.get_context("fork")
+        with open(out_path, "a") as handle, concurrent.futures.ProcessPoolExecutor(
+                workers, mp_context=context, initializer=_start_worker,
+                initargs=(isolated, limits, version)) as pool:
+            futures = {pool.submit(_grade_in_worker, submission, seed): submission for submission in pending}
+            for future in concurrent.futures.as_completed(futures):
+                status, value = future.result()
+                if status == "ok":
+                    append_result(handle, value)
+                    new_records.append(value)
+                else:
+                    outcome.failures.append((futures[future].id, value))
+                if on_result:
+                    on_result()
+    outcome.graded_now = len(new_records)
+    order = [submission.id for submission in submissions]
+    all_records = rewrite_results(out_path, existing + new_records, order) if (new_records or existing) else []
+    wanted = set(order)
+    outcome.records = [record for record in all_records if record["submission"] in wanted]
+    return outcome

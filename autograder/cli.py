@@ -1,0 +1,164 @@
+"""Command line of the autograder: `python -m autograder grade PATH... --out results.jsonl`.
+
+Exit status: 0 when every submission given was graded (whatever the scores); 1 when some could
+not be graded because the grader itself failed; 2 for unusable arguments (no submissions,
+unwritable --out); 3 when the sandbox is unavailable and --no-isolation was not given.
+Subcommands register themselves in SUBCOMMANDS (name -> (add_arguments, run)).
+"""
+import argparse
+import collections
+import csv
+import os
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_UNGRADED, EXIT_USAGE, EXIT_NO_ISOLATION = 0, 1, 2, 3
+
+
+def add_grade_arguments(parser):
+    from autograder.grading import DEFAULT_SEED
+    from autograder.sandbox import Limits
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="notebooks, .py files, folders of submissions, nbgrader course folders, .zip archives")
+    parser.add_argument("--out", required=True, type=Path, help="results file (JSON Lines, appended, resumable)")
+    parser.add_argument("--csv", type=Path, help="also write one row of scores per submission here")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parallel sandboxes (default: all cores)")
+    parser.add_argument("--force", action="store_true", help="regrade submissions already in --out")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the grading inputs")
+    parser.add_argument("--call-timeout", type=float, default=Limits().call_timeout,
+                        help="seconds one call of a learner function may take (default %(default)s)")
+    parser.add_argument("--no-isolation", action="store_true",
+                        help="run student code WITHOUT the sandbox (only rlimits); for machines without it")
+
+
+def run_grade(args):
+    from autograder.batch import grade_batch
+    from autograder.sandbox import Limits, missing_features
+    from autograder.submissions import find_submissions
+
+    missing = missing_features()
+    if missing and not args.no_isolation:
+        return _fail(EXIT_NO_ISOLATION, "refusing to run student code without isolation on this machine:\n  - "
+                     + "\n  - ".join(missing) + "\nRun as root on Linux with Landlock, seccomp and network "
+                     "namespaces, or pass --no-isolation to accept running untrusted code with rlimits only.")
+    try:
+        with open(args.out, "a"):
+            pass
+    except OSError as error:
+        return _fail(EXIT_USAGE, f"cannot write the results file {args.out}: {error.strerror}")
+    if args.no_isolation:
+        _warn_no_isolation()
+    try:
+        submissions = find_submissions(args.paths)
+    except FileNotFoundError as error:
+        return _fail(EXIT_USAGE, str(error))
+    if not submissions:
+        return _fail(EXIT_USAGE, "no submissions found in " + " ".join(args.paths))
+    progress = _Progress(len(submissions))
+    try:
+        outcome = grade_batch(submissions, args.out, args.seed, workers=args.workers,
+                              isolated=not args.no_isolation, force=args.force, on_result=progress.advance,
+                              limits=Limits(call_timeout=args.call_timeout))
+    except Exception as error:  # e.g. a worker could not start its sandbox
+        progress.close()
+        return _fail(EXIT_UNGRADED, f"grading stopped: {type(error).__name__}: {error}")
+    progress.close()
+    if args.csv:
+        write_csv(args.csv, outcome.records)
+    print_summary(outcome, len(submissions))
+    for submission_id, why in outcome.failures:
+        print(f"NOT GRADED {submission_id}: {why}", file=sys.stderr)
+    return EXIT_UNGRADED if outcome.failures else EXIT_OK
+
+
+def _fail(code, message):
+    print(f"autograder: {message}", file=sys.stderr)
+    return code
+
+
+def _warn_no_isolation():
+    banner = "!" * 78
+    print(f"{banner}\nWARNING: --no-isolation: student code runs as YOUR user, with only rlimits.\n"
+          "It can read your files (solutions, gradebook, other submissions) and use the network.\n"
+          f"Only do this with submissions you trust.\n{banner}", file=sys.stderr)
+
+
+class _Progress:
+    """A rich progress bar on a terminal; silent otherwise."""
+
+    def __init__(self, total):
+        self.bar = None
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import Progress
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.task = self.bar.add_task("grading", total=total)
+            self.bar.start()
+
+    def advance(self):
+        if self.bar:
+            self.bar.advance(self.task)
+
+    def close(self):
+        if self.bar:
+            self.bar.stop()
+
+
+def write_csv(path, records):
+    """One row per submission: id, total, max, each function's score, number of submission-level errors."""
+    from autograder.contract import GRADED_FUNCTIONS
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["submission", "score", "max_score", *GRADED_FUNCTIONS, "errors"])
+        for record in records:
+            writer.writerow([record["submission"], record["score"], record["max_score"],
+                             *(record["functions"][name]["score"] for name in GRADED_FUNCTIONS),
+                             len(record.get("errors", []))])
+
+
+def summarize(records):
+    """Per function: (full-marks rate, mean score, max score); and the most frequent named mistakes."""
+    from autograder.contract import GRADED_FUNCTIONS, POINTS
+    rows = {}
+    for name in GRADED_FUNCTIONS:
+        scores = [record["functions"][name]["score"] for record in records]
+        full = sum(score >= POINTS[name] for score in scores)
+        rows[name] = (full / len(scores) if scores else 0.0, sum(scores) / len(scores) if scores else 0.0,
+                      POINTS[name])
+    mistakes = collections.Counter(f"{name}: {record['functions'][name]['mistake']}" for record in records
+                                   for name in GRADED_FUNCTIONS if record["functions"][name].get("mistake"))
+    return rows, mistakes.most_common(8)
+
+
+def print_summary(outcome, total):
+    from rich.console import Console
+    from rich.table import Table
+
+    rows, mistakes = summarize(outcome.records)
+    console = Console()
+    table = Table(title=f"{len(outcome.records)} of {total} submissions graded "
+                        f"({outcome.graded_now} now, {outcome.skipped} already in the results file)")
+    for column in ("function", "full marks", "mean score", "points"):
+        table.add_column(column, justify="left" if column == "function" else "right")
+    for name, (rate, mean, points) in rows.items():
+        table.add_row(name, f"{rate:.0%}", f"{mean:.2f}", f"{points:g}")
+    console.print(table)
+    if mistakes:
+        console.print("Most frequent mistakes:")
+        for mistake, count in mistakes:
+            console.print(f"  {count:4d}  {mistake}", markup=False, highlight=False)
+
+
+SUBCOMMANDS = {"grade": (add_grade_arguments, run_grade)}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, (add_arguments, _) in SUBCOMMANDS.items():
+        add_arguments(commands.add_parser(name, help=(SUBCOMMAND_HELP.get(name))))
+    args = parser.parse_args(argv)
+    return SUBCOMMANDS[args.command][1](args)
+
+
+SUBCOMMAND_HELP = {"grade": "grade submissions in sandboxes into a JSON Lines results file"}

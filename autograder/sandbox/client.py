@@ -1,0 +1,313 @@
+"""The trusted side: a grading worker's fork server (SandboxHost) and the Runner over one child (SandboxRunner).
+
+    host = SandboxHost(uid=60000)                 # a fresh interpreter, no secrets in it
+    runner = SandboxRunner(host, cells)           # cells: [{"label": ..., "source": ...}, ...]
+    result = grade_submission(runner, seed)       # through the Runner interface only
+    runner.close()                                # kills everything the submission started
+    host.close()
+
+The worker never imports or executes student code and never unpickles: replies are decoded by
+`autograder.codec.decode`, bounded in size and in wall time.
+"""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from autograder import codec
+from autograder.runner import (CRASHED, DEFAULT_CALL_TIMEOUT, EXCEPTION, GARBAGE, MISSING, OK, TIMEOUT,
+                               CallOutcome)
+from autograder.sandbox import wire
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# Public modules learners get beside the notebook; a child's scratch folder holds copies, so the
+# notebook's `from rnn_utils import ...` and `from public_tests import ...` lines work there too.
+LEARNER_HELPERS = (PROJECT_ROOT / "solutions" / "rnn_utils.py",
+                   PROJECT_ROOT / "release" / "rnn_gradients" / "public_tests.py")
+# The notebook's experiment lab (and its plotting) is not needed to grade and not in the sandbox:
+# its imports and the experiment statements that use it are skipped without an error.
+UNAVAILABLE_MODULES = ("gradient_lab", "matplotlib")
+_BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from autograder.sandbox.host import main; main(sys.argv[2:])"
+_HOST_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+             "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
+
+
+class SandboxError(RuntimeError):
+    """The sandbox itself failed (not the student's code): grading cannot go on safely."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on one submission's child process (each restarted child gets them afresh)."""
+    cpu_seconds: int = 10
+    memory_bytes: int = 256 * 2 ** 20  # address space: the host maps about 120 MiB, grading inputs need a few
+    processes: int = 4  # of the sandbox uid, its sweeper included: learners need none, a fork bomb gets 2 more
+    file_bytes: int = 16 * 2 ** 20
+    open_files: int = 64
+    call_timeout: float = DEFAULT_CALL_TIMEOUT  # cap on any single call's wall time
+    load_timeout: float = 5.0
+    max_restarts: int = 3
+    max_reply_bytes: int = 32 * 2 ** 20
+
+    def for_child(self):
+        return {key: value for key, value in asdict(self).items()
+                if key in ("cpu_seconds", "memory_bytes", "processes", "file_bytes", "open_files")}
+
+
+class SandboxHost:
+    """A worker's fork server process; every child it forks runs as `uid` (with isolation) in its scratch dir.
+
+    uid -- the unprivileged uid of this worker's children (one per concurrent worker)
+    isolated -- False runs children with rlimits only (the instructor opted out of isolation)
+    netns_per_child -- give each child its own network namespace instead of sharing the host's (slower)
+    """
+
+    def __init__(self, uid, isolated=True, limits=Limits(), netns_per_child=False, start_timeout=60.0):
+        self.uid, self.isolated, self.limits = uid, isolated, limits
+        self.scratch_root = Path(tempfile.mkdtemp(prefix="autograder-sandbox-"))
+        os.chmod(self.scratch_root, 0o711)  # children may pass through, not list it
+        self._helpers = {path.name: path.read_bytes() for path in LEARNER_HELPERS if path.is_file()}
+        self._count = 0
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        argv = [sys.executable, "-P", "-c", _BOOT, str(PROJECT_ROOT), "--control-fd", str(theirs.fileno()),
+                "--uid", str(uid), "--isolation", "full" if isolated else "none",
+                "--netns-per-child", "yes" if netns_per_child else "no",
+                "--limits", json.dumps(limits.for_child()),
+                "--helpers", os.pathsep.join(str(path) for path in LEARNER_HELPERS if path.is_file()),
+                "--debug", "yes" if os.environ.get("AUTOGRADER_SANDBOX_DEBUG") else "no"]
+        self.process = subprocess.Popen(argv, pass_fds=[theirs.fileno()], env=_HOST_ENV, cwd=self.scratch_root,
+                                        stdin=subprocess.DEVNULL)
+        theirs.close()
+        self.control = ours
+        self.control.settimeout(start_timeout)
+        try:
+            self.info = json.loads(self.control.recv(65536) or b"null")
+        except (OSError, ValueError) as error:
+            self.close()
+            raise SandboxError(f"the sandbox host did not start: {error}") from None
+        if not self.info:
+            self.close()
+            raise SandboxError("the sandbox host exited while starting (see its error output above)")
+        self.control.settimeout(30.0)
+        self.sweep()  # leftovers of an earlier run killed with -9 that used the same uid
+
+    def _request(self, message, fds=()):
+        try:
+            socket.send_fds(self.control, [json.dumps(message).encode()], list(fds))
+            reply = self.control.recv(65536)
+        except OSError as error:
+            raise SandboxError(f"lost the sandbox host: {error}") from None
+        if not reply:
+            raise SandboxError("the sandbox host died")
+        return json.loads(reply)
+
+    def new_scratch(self):
+        """A fresh scratch directory owned by the sandbox uid, holding only the public learner helper modules."""
+        self._count += 1
+        scratch = self.scratch_root / f"s{self._count}"
+        scratch.mkdir(mode=0o700)
+        for name, text in self._helpers.items():
+            (scratch / name).write_bytes(text)
+            os.chmod(scratch / name, 0o644)
+        if self.isolated:
+            os.chown(scratch, self.uid, self.uid)
+        return scratch
+
+    def spawn(self, scratch):
+        """Fork an isolated child in `scratch`. Returns the worker's end of its socket."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            self._request({"op": "spawn", "scratch": str(scratch)}, [theirs.fileno()])
+        finally:
+            theirs.close()
+        return ours
+
+    def sweep(self):
+        """SIGKILL every process of the sandbox uid. Returns True when none is left."""
+        return self._request({"op": "sweep"}).get("clean", False)
+
+    def cpu_seconds(self):
+        """{"host": CPU seconds of the fork server, "children": of the children it has reaped}."""
+        return self._request({"op": "cpu"})
+
+    def leftover_processes(self):
+        """Pids of live processes of the sandbox uid other than the host's sweeper (should be none between submissions)."""
+        from autograder.sandbox.host import live_processes
+        return live_processes(self.uid, exclude=(self.info.get("sweeper_pid"),))
+
+    def close(self):
+        try:
+            self.control.close()  # the host sweeps and exits when its control socket closes
+            self.process.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.scratch_root, ignore_errors=True)
+
+
+class SandboxRunner:
+    """The Runner interface (see autograder.runner) over a child holding one submission's code.
+
+    cells -- [{"label": str, "source": str}, ...] as made by autograder.submissions
+    names -- the callables to look for (the graded functions)
+    After a crash or timeout the next call starts a fresh child (at most limits.max_restarts times);
+    a function that timed out is not called again; `errors` collects load problems for the feedback.
+    """
+
+    def __init__(self, host, cells, names=None):
+        from autograder.contract import GRADED_FUNCTIONS
+        self.host, self.cells, self.limits = host, list(cells), host.limits
+        self.names = tuple(names or GRADED_FUNCTIONS)
+        self.scratch = host.new_scratch()
+        self.errors, self.layers = [], {}
+        self.restarts, self.calls = 0, 0
+        self._channel = None
+        self._available = None
+        self._skip = set()
+        self._timed_out = {}
+        self._gave_up = ""
+
+    # -- the Runner interface -------------------------------------------------
+    def available(self):
+        if self._available is None:
+            self._start()
+        return set(self._available or ())
+
+    def call(self, name, *args, keep_args=False, timeout=DEFAULT_CALL_TIMEOUT):
+        if name not in self.available():
+            reason = self._gave_up or f"no function named {name} is defined"
+            return CallOutcome(CRASHED if self._gave_up else MISSING, message=reason)
+        if name in self._timed_out:
+            return CallOutcome(TIMEOUT, message=self._timed_out[name])
+        if self._channel is None and not self._restart():
+            return CallOutcome(CRASHED, message=self._gave_up)
+        self.calls += 1
+        timeout = min(timeout, self.limits.call_timeout)
+        start = time.monotonic()
+        try:
+            self._channel.sendall(wire.frame(wire.CALL, codec.encode(
+                {"name": name, "args": tuple(args), "keep_args": bool(keep_args)})))
+            kind, payload = wire.receive_frame(self._channel, start + timeout, self.limits.max_reply_bytes)
+        except wire.ChannelTimeout:
+            self._kill()
+            message = f"{name} did not return within {timeout:g} s (stopped; not called again)"
+            self._timed_out[name] = message
+            return CallOutcome(TIMEOUT, message=message, seconds=time.monotonic() - start)
+        except (wire.ChannelClosed, OSError):
+            self._kill()
+            return CallOutcome(CRASHED, seconds=time.monotonic() - start, message=(
+                f"the process running {name} died (os._exit, a crash, or a resource limit such as memory or CPU)"))
+        except wire.ChannelGarbage as error:
+            self._kill()
+            return CallOutcome(GARBAGE, message=str(error), seconds=time.monotonic() - start)
+        seconds = time.monotonic() - start
+        if kind == wire.RAISED:
+            return CallOutcome(EXCEPTION, message=_decoded_text(payload), seconds=seconds)
+        if kind != wire.REPLY:
+            self._kill()
+            return CallOutcome(GARBAGE, message=f"unexpected frame {kind!r} instead of a reply", seconds=seconds)
+        try:
+            value, args_after = codec.decode(payload)
+        except Exception as error:  # forged bytes may be nested too deeply, or not a pair: never our crash
+            self._kill()  # whatever wrote them may still be running
+            return CallOutcome(GARBAGE, message=f"undecodable reply: {type(error).__name__}: {str(error)[:200]}",
+                               seconds=seconds)
+        return CallOutcome(OK, value=value, args_after=args_after, seconds=seconds)
+
+    # -- child lifecycle ------------------------------------------------------
+    def _start(self):
+        """Start a child and load the code; on a death while loading, retry without the statement that killed it."""
+        while True:
+            loaded = self._spawn_and_load()
+            if loaded is not None:
+                self._available, load_errors = loaded
+                if not self.errors:
+                    self.errors = list(load_errors)
+                return True
+            if self.restarts >= self.limits.max_restarts:
+                self._available = self._available or set(self.names)  # every call now reports why
+                self._gave_up = self._gave_up or "your code could not be loaded: the process loading it kept dying"
+                self.errors.append(self._gave_up)
+                return False
+            self.restarts += 1
+
+    def _restart(self):
+        if self._gave_up:
+            return False
+        if self.restarts >= self.limits.max_restarts:
+            self._gave_up = (f"gave up after {self.restarts} restarts of the process running your code "
+                             "(it kept crashing or timing out)")
+            self.errors.append(self._gave_up)
+            return False
+        self.restarts += 1
+        loaded = self._spawn_and_load()
+        if loaded is None:
+            return self._restart()
+        return True
+
+    def _spawn_and_load(self):
+        """Returns (available names, load errors), or None when the child died or hung while loading."""
+        self._channel = self.host.spawn(self.scratch)
+        request = {"cells": self.cells, "names": list(self.names), "skip": sorted(self._skip),
+                   "unavailable_modules": list(UNAVAILABLE_MODULES)}
+        last_statement = None
+        deadline = time.monotonic() + self.limits.load_timeout
+        try:
+            self._channel.sendall(wire.frame(wire.CALL, codec.encode(request)))
+            while True:
+                kind, payload = wire.receive_frame(self._channel, deadline, self.limits.max_reply_bytes)
+                if kind == wire.PROGRESS:
+                    last_statement = _decoded_int(payload)
+                elif kind == wire.LOADED:
+                    report = codec.decode(payload)
+                    self.layers = {str(k): float(v) for k, v in report.get("layers", {}).items()}
+                    available = {name for name in report["available"] if name in self.names}
+                    return available, [str(error)[:500] for error in report["errors"]][:50]
+                elif kind == wire.SETUP_FAILED and last_statement is None:  # before any learner code ran
+                    self._kill()
+                    raise SandboxError(f"isolating the child failed: {_decoded_text(payload)}")
+                else:
+                    raise wire.ChannelGarbage(f"unexpected frame {kind!r} while loading")
+        except SandboxError:
+            raise
+        except Exception as error:  # death, hang, or a forged report: all the child's doing
+            self._kill()
+            timed_out = isinstance(error, wire.ChannelTimeout)
+            if last_statement is not None and last_statement not in self._skip:
+                self._skip.add(last_statement)  # the statement running when it died or hung
+            elif timed_out or last_statement is None:
+                self._gave_up = "loading your code " + ("took too long" if timed_out else "killed the process")
+                self.restarts = self.limits.max_restarts
+            return None
+
+    def _kill(self):
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
+        if not self.host.sweep():
+            raise SandboxError("could not kill every process of the sandbox uid")
+
+    def close(self):
+        """Kill everything the submission started and delete its scratch directory."""
+        self._kill()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def _decoded_text(payload):
+    try:
+        return str(codec.decode(payload))[:1000]
+    except Exception:
+        return "(undecodable message)"
+
+
+def _decoded_int(payload):
+    value = codec.decode(payload)
+    if type(value) is not int:
+        raise wire.ChannelGarbage("bad progress frame")
+    return value

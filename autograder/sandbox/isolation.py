@@ -1,0 +1,210 @@
+"""Kernel isolation layers applied to a child before it runs student code (Linux only).
+
+Each layer is one small function, so the host can apply them in order and a benchmark can time
+them one by one:
+
+* limit_resources -- rlimits: CPU seconds, address space, processes, file size, open files, no core
+* enter_network_namespace -- unshare(CLONE_NEWNET): no interface but a loopback that is down
+* switch_user -- setgroups([]), then an unprivileged uid/gid, so RLIMIT_NPROC applies (it is
+  ignored for uid 0) and `kill(-1)` as that uid later reaches everything the child made
+* restrict_filesystem -- Landlock: read and write only beneath the scratch directory
+  (and /dev/null, /dev/urandom); also scopes signals and abstract Unix sockets (ABI >= 6)
+  and TCP bind/connect (ABI >= 4)
+* seccomp_filter -- deny ptrace, process_vm_*, mounts, namespaces, bpf, io_uring, keyrings,
+  every socket family except AF_UNIX (Landlock does not cover UDP), and connect/bind/listen/accept
+  (so not even Unix sockets on the machine, e.g. /dev/log, are reachable)
+
+`missing_features()` says which of them this machine cannot provide.
+"""
+import ctypes
+import errno
+import os
+import resource
+import socket
+
+# Syscall numbers on x86_64 and aarch64 (Landlock has the same numbers on both).
+_SYS_LANDLOCK_CREATE_RULESET, _SYS_LANDLOCK_ADD_RULE, _SYS_LANDLOCK_RESTRICT_SELF = 444, 445, 446
+_LANDLOCK_CREATE_RULESET_VERSION = 1
+_LANDLOCK_RULE_PATH_BENEATH = 1
+_PR_SET_NO_NEW_PRIVS = 38
+_PR_SET_PDEATHSIG = 1
+_PR_SET_DUMPABLE = 4
+_CLONE_NEWNET = 0x40000000
+
+# Landlock filesystem rights, and the ABI version that introduced the last ones.
+_FS_EXECUTE, _FS_WRITE_FILE, _FS_READ_FILE, _FS_READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1 << 3
+_FS_TRUNCATE, _FS_IOCTL_DEV = 1 << 14, 1 << 15
+_FS_RIGHTS_BY_ABI = {1: (1 << 13) - 1, 2: (1 << 14) - 1, 3: (1 << 15) - 1, 5: (1 << 16) - 1}
+_FILE_ONLY_RIGHTS = _FS_EXECUTE | _FS_WRITE_FILE | _FS_READ_FILE | _FS_TRUNCATE | _FS_IOCTL_DEV
+_NET_BIND_TCP, _NET_CONNECT_TCP = 1 << 0, 1 << 1
+_SCOPE_ABSTRACT_UNIX_SOCKET, _SCOPE_SIGNAL = 1 << 0, 1 << 1
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.syscall.restype = ctypes.c_long
+
+
+class IsolationError(RuntimeError):
+    """An isolation layer could not be applied; the child must not run student code."""
+
+
+class _RulesetAttr(ctypes.Structure):
+    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64),
+                ("scoped", ctypes.c_uint64)]
+
+
+class _PathBeneathAttr(ctypes.Structure):
+    _pack_ = 1
+    _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+
+
+def _check(result, what):
+    if result < 0:
+        code = ctypes.get_errno()
+        raise IsolationError(f"{what} failed: {os.strerror(code)}")
+    return result
+
+
+def landlock_abi():
+    """The Landlock ABI version the kernel offers (0 when Landlock is missing or disabled)."""
+    version = _libc.syscall(_SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0),
+                            ctypes.c_uint32(_LANDLOCK_CREATE_RULESET_VERSION))
+    return max(int(version), 0)
+
+
+def _fs_rights(abi):
+    return _FS_RIGHTS_BY_ABI[max(level for level in _FS_RIGHTS_BY_ABI if level <= abi)]
+
+
+def limit_resources(cpu_seconds, memory_bytes, processes, file_bytes, open_files):
+    """Set the child's rlimits. CPU overrun gets SIGXCPU at the soft limit and SIGKILL one second later."""
+    limits = [(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1)),
+              (resource.RLIMIT_AS, (memory_bytes, memory_bytes)),
+              (resource.RLIMIT_NPROC, (processes, processes)),
+              (resource.RLIMIT_FSIZE, (file_bytes, file_bytes)),
+              (resource.RLIMIT_NOFILE, (open_files, open_files)),
+              (resource.RLIMIT_CORE, (0, 0))]
+    for kind, value in limits:
+        resource.setrlimit(kind, value)
+
+
+def enter_network_namespace():
+    """Move this process into a new, empty network namespace (needs root, or CAP_SYS_ADMIN)."""
+    _check(_libc.unshare(_CLONE_NEWNET), "unshare(CLONE_NEWNET)")
+
+
+def switch_user(uid):
+    """Drop every group and become uid/gid `uid` for good (real, effective and saved ids)."""
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+    if os.getuid() != uid or os.geteuid() != uid or os.getgid() != uid or os.getgroups():
+        raise IsolationError(f"could not switch to uid {uid}")
+
+
+def die_with_parent():
+    """Ask the kernel to SIGKILL this process when the host that forked it dies (set after switch_user)."""
+    _check(_libc.prctl(_PR_SET_PDEATHSIG, 9, 0, 0, 0), "prctl(PR_SET_PDEATHSIG)")
+
+
+def restrict_filesystem(scratch, abi=None):
+    """Landlock: from now on this process and its descendants may only read and write beneath `scratch`.
+
+    Also readable: /dev/null and /dev/urandom (writable: /dev/null). With ABI >= 4, TCP bind and
+    connect are denied; with ABI >= 6, signals to processes outside the domain and abstract
+    Unix sockets are denied too.
+    """
+    abi = landlock_abi() if abi is None else abi
+    if abi < 1:
+        raise IsolationError("Landlock is not available in this kernel")
+    attr = _RulesetAttr(handled_access_fs=_fs_rights(abi),
+                        handled_access_net=(_NET_BIND_TCP | _NET_CONNECT_TCP) if abi >= 4 else 0,
+                        scoped=(_SCOPE_ABSTRACT_UNIX_SOCKET | _SCOPE_SIGNAL) if abi >= 6 else 0)
+    size = 8 if abi < 4 else 16 if abi < 6 else 24
+    ruleset = _check(_libc.syscall(_SYS_LANDLOCK_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size),
+                                   ctypes.c_uint32(0)), "landlock_create_ruleset")
+    try:
+        everything = _fs_rights(abi)
+        _allow(ruleset, scratch, everything & ~_FS_EXECUTE)
+        _allow(ruleset, "/dev/null", (_FS_READ_FILE | _FS_WRITE_FILE) & everything)
+        _allow(ruleset, "/dev/urandom", _FS_READ_FILE)
+        _check(_libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)")
+        _check(_libc.syscall(_SYS_LANDLOCK_RESTRICT_SELF, ctypes.c_int(ruleset), ctypes.c_uint32(0)),
+               "landlock_restrict_self")
+    finally:
+        os.close(ruleset)
+
+
+def _allow(ruleset, path, rights):
+    fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+    try:
+        if not os.path.isdir(path):
+            rights &= _FILE_ONLY_RIGHTS
+        rule = _PathBeneathAttr(allowed_access=rights, parent_fd=fd)
+        _check(_libc.syscall(_SYS_LANDLOCK_ADD_RULE, ctypes.c_int(ruleset), ctypes.c_int(_LANDLOCK_RULE_PATH_BENEATH),
+                             ctypes.byref(rule), ctypes.c_uint32(0)), f"landlock_add_rule({path})")
+    finally:
+        os.close(fd)
+
+
+_DENIED_SYSCALLS = (
+    "ptrace", "process_vm_readv", "process_vm_writev", "mount", "umount2", "pivot_root", "chroot",
+    "unshare", "setns", "bpf", "perf_event_open", "keyctl", "add_key", "request_key", "kexec_load",
+    "init_module", "finit_module", "delete_module", "userfaultfd", "io_uring_setup", "io_uring_enter",
+    "io_uring_register", "personality", "swapon", "swapoff", "reboot", "open_by_handle_at",
+    "name_to_handle_at", "fanotify_init", "move_mount", "open_tree", "fsopen", "fsmount", "fsconfig",
+    "pidfd_getfd", "kcmp",
+    "connect", "bind", "listen", "accept", "accept4",  # the child only uses the socket it was given
+)
+
+
+def build_seccomp_filter():
+    """A seccomp filter (not yet loaded) that fails the dangerous syscalls with EPERM.
+
+    Sockets: only AF_UNIX may be created and none may connect, bind, listen or accept, so no TCP,
+    UDP, raw or netlink traffic at all and no Unix socket of the machine can be reached.
+    Build it once in the host; `.load()` it in every child after fork.
+    """
+    import pyseccomp
+
+    rules = pyseccomp.SyscallFilter(pyseccomp.ALLOW)
+    for name in _DENIED_SYSCALLS:
+        try:
+            rules.add_rule(pyseccomp.ERRNO(errno.EPERM), name)
+        except (OSError, RuntimeError, ValueError):  # not a syscall on this architecture
+            pass
+    rules.add_rule(pyseccomp.ERRNO(errno.EAFNOSUPPORT), "socket", pyseccomp.Arg(0, pyseccomp.NE, socket.AF_UNIX))
+    rules.add_rule(pyseccomp.ERRNO(errno.EAFNOSUPPORT), "socketpair",
+                   pyseccomp.Arg(0, pyseccomp.NE, socket.AF_UNIX))
+    return rules
+
+
+def missing_features():
+    """Human-readable list of what this machine lacks for full isolation ([] when everything works).
+
+    Setting AUTOGRADER_SANDBOX_PRETEND_MISSING=<feature> makes the probe report that feature
+    missing, so tests can check how the grader behaves on a machine without it.
+    """
+    missing = []
+    pretend = os.environ.get("AUTOGRADER_SANDBOX_PRETEND_MISSING", "")
+    if os.geteuid() != 0 or pretend == "root":
+        missing.append("not running as root: switching each child to its own uid needs root")
+    if pretend == "landlock" or landlock_abi() < 1:
+        missing.append("no Landlock in this kernel (Linux >= 5.13 with landlock in the LSM list)")
+    if pretend == "netns" or not _can_unshare_network():
+        missing.append("cannot create network namespaces (unshare(CLONE_NEWNET) failed)")
+    try:
+        if pretend == "seccomp":
+            raise ImportError("pretend")
+        import pyseccomp  # noqa: F401
+    except (ImportError, RuntimeError):
+        missing.append("no seccomp: the pyseccomp package or libseccomp is missing")
+    return missing
+
+
+def _can_unshare_network():
+    pid = os.fork()
+    if pid == 0:
+        code = 0 if _libc.unshare(_CLONE_NEWNET) == 0 else 1
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0

@@ -1,0 +1,68 @@
+"""Framing of the byte stream between a grading worker and a sandboxed child.
+
+A frame is one kind byte, an 8-byte little-endian length, then the payload (bytes made by
+`autograder.codec.encode`). The reading side bounds the length and the wall time, because
+the writer may be hostile.
+
+Kinds, child -> worker:  P progress (statement number), L load report, R reply of a call,
+                         E the call raised (payload: message), X isolation failed (payload: message)
+Kinds, worker -> child:  C call request (payload: (name, args, keep_args))
+"""
+import select
+import struct
+import time
+
+_HEADER = struct.Struct("<cQ")
+PROGRESS, LOADED, REPLY, RAISED, SETUP_FAILED, CALL = b"P", b"L", b"R", b"E", b"X", b"C"
+KINDS = {PROGRESS, LOADED, REPLY, RAISED, SETUP_FAILED, CALL}
+
+
+class ChannelClosed(Exception):
+    """The other end closed the stream (the child died or exited)."""
+
+
+class ChannelTimeout(Exception):
+    """No complete frame arrived before the deadline."""
+
+
+class ChannelGarbage(Exception):
+    """The other end sent something that is not a well-formed frame, or one that is too large."""
+
+
+def frame(kind, payload=b""):
+    return _HEADER.pack(kind, len(payload)) + payload
+
+
+def send_frame(fd_owner, kind, payload=b""):
+    """Write one frame on a blocking socket (the child's side: it never needs a deadline)."""
+    fd_owner.sendall(frame(kind, payload))
+
+
+def receive_frame(sock, deadline, max_bytes):
+    """Read one frame from `sock` (reads only when poll says data is there) before `deadline` (time.monotonic()).
+
+    Returns (kind, payload). Raises ChannelClosed, ChannelTimeout or ChannelGarbage.
+    """
+    header = _read_exactly(sock, _HEADER.size, deadline)
+    kind, length = _HEADER.unpack(header)
+    if kind not in KINDS:
+        raise ChannelGarbage(f"unknown frame kind {kind!r}")
+    if length > max_bytes:
+        raise ChannelGarbage(f"reply of {length} bytes is larger than the {max_bytes}-byte limit")
+    return kind, _read_exactly(sock, length, deadline)
+
+
+def _read_exactly(sock, size, deadline):
+    chunks, remaining = [], size
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
+    while remaining:
+        wait = deadline - time.monotonic()
+        if wait <= 0 or not poller.poll(wait * 1000):
+            raise ChannelTimeout()
+        chunk = sock.recv(min(remaining, 1 << 20))
+        if not chunk:
+            raise ChannelClosed()
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
