@@ -120,3 +120,30 @@ def test_run_autograder_reports_a_broken_grader_to_staff_not_as_a_silent_zero(tm
     results = json.loads((root / "results" / "results.json").read_text())
     assert results["score"] == 0 and "please tell the course staff" in results["output"]
     assert "--no-such-option" in done.stdout  # the diagnostics are in the staff-only log
+
+
+@pytest.mark.slow
+def test_run_autograder_grades_a_renamed_notebook_exactly_like_the_batch_grader(tmp_path):
+    import nbformat
+
+    from autograder.samples import fill_in, sample_class
+    root = tmp_path / "autograder"
+    _unpack(gradescope.build_bundle(tmp_path / "gs.zip"), root)
+    released = nbformat.read(REPO / "release" / "rnn_gradients" / "rnn_gradients.ipynb", as_version=4)
+    ben = next(student for student in sample_class() if student.student_id == "ben")
+    notebook = root / "submission" / "rnn_gradients (2).ipynb"
+    nbformat.write(fill_in(released, ben), notebook)
+    done = _run_autograder(root)
+    assert done.returncode == 0, done.stdout[-3000:]
+    results = json.loads((root / "results" / "results.json").read_text())
+    direct = subprocess.run([sys.executable, "-m", "autograder", "grade", str(notebook), "--out",
+                             str(tmp_path / "direct.jsonl")], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert direct.returncode == 0, direct.stderr[-3000:]
+    expected = json.loads((tmp_path / "direct.jsonl").read_text())
+    assert results["score"] == expected["score"] < MAX_SCORE
+    for test in results["tests"]:
+        entry = expected["functions"][test["name"]]
+        assert test["score"] == entry["score"]
+        if entry["mistake"]:
+            assert entry["mistake"] in test["output"]
+    assert "Graded rnn_gradients (2).ipynb" in results["output"]
