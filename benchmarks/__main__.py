@@ -1,7 +1,8 @@
 """`python -m benchmarks` (or `make bench`): every benchmark of the project, one after the other.
 
 Each prints its own figures and the ratio to a baseline measured in the same run:
-grading cost per submission, batch throughput against `nbgrader autograde`, and notebook run times.
+grading cost per submission, batch throughput against `nbgrader autograde`, notebook run times, and a
+whole nbgrader term with sandboxed autograding against nbgrader's in-kernel autograde.
 """
 import subprocess
 import sys
@@ -11,6 +12,7 @@ BENCHMARKS = [
     ["benchmarks.batch_grading", "--n", "1000", "--workers", "2", "--nbgrader", "10"],
     ["benchmarks.notebook_execution", "--repeat", "3"],
     ["benchmarks.notebook_runtime"],
+    ["benchmarks.lifecycle"],
 ]
 
 
