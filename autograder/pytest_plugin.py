@@ -58,6 +58,9 @@ def pytest_configure(config):
     if config.args_source == pytest.Config.ArgsSource.ARGS and config.args:
         raise pytest.UsageError("with --submission, give submissions only as --submission PATH (got "
                                 + " ".join(config.args) + ")")
+    if getattr(config.option, "numprocesses", None):  # pytest-xdist: workers would each redo the collection
+        raise pytest.UsageError("--submission does not run under pytest-xdist (-n); to grade many submissions "
+                                "in parallel use `python -m autograder grade --workers N`")
     missing = missing_features()
     if missing and not config.getoption("no_isolation"):
         raise pytest.UsageError(isolation_refusal(missing))

@@ -83,11 +83,14 @@ def test_subcommand_grades_a_notebook_without_importing_the_folders_conftest(tmp
     assert not (tmp_path / "conftest_ran").exists() and not (tmp_path / ".pytest_cache").exists()
 
 
-def test_positional_arguments_are_refused_beside_submission(tmp_path):
-    """Is `pytest tests/ --submission x` an error rather than a run that silently ignores one of them?"""
+def test_positional_arguments_and_xdist_are_refused_beside_submission(tmp_path):
+    """Are `pytest x --submission x` and `pytest -n 2 --submission x` usage errors rather than runs that
+    silently ignore an argument or collect nothing?"""
     (tmp_path / "alice.py").write_text(correct_source())
-    result = plugin("--submission", "alice.py", "alice.py", cwd=tmp_path)
-    assert result.returncode == 4 and "--submission" in result.stderr
+    positional = plugin("--submission", "alice.py", "alice.py", cwd=tmp_path)
+    assert positional.returncode == pytest.ExitCode.USAGE_ERROR and "--submission" in positional.stderr
+    parallel = plugin("--submission", "alice.py", "-n", "2", cwd=tmp_path)
+    assert parallel.returncode == pytest.ExitCode.USAGE_ERROR and "--workers" in parallel.stderr
 
 
 def test_project_test_runs_collect_nothing_of_the_grader():
