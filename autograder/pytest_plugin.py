@@ -17,8 +17,11 @@ message otherwise; `score`, `max_score` (and `mistake`, when one is recognised) 
 the test's user_properties, so `--junitxml` carries them.
 
 Without --submission the plugin does nothing. With it, the plugin replaces pytest's collection
-(nothing else is collected, no positional arguments allowed) and loads no conftest.py files, so
-nothing in the folder pytest runs in (a student's folder, say) is imported by the trusted process.
+(nothing else is collected, no positional arguments allowed) and loads no conftest.py files, so no
+test file or conftest.py of the folder pytest runs in (a student's folder, say) is imported by the
+trusted process; `python -m autograder pytest` also ignores that folder's pytest.ini/pyproject.toml.
+`python -m` puts the current folder first on sys.path, so start it from the course root (or with
+`python -P` and the course root on PYTHONPATH), never from inside a folder of submissions.
 """
 import os
 
