@@ -4,8 +4,11 @@ Every path is derived from this file's location, so the repository works whereve
 Two environment variables move the mutable state elsewhere (e.g. in tests or on a shared server):
     RNN_GRADEBOOK_URL -- database URL of the gradebook (default: sqlite:///<root>/gradebook.db)
     RNN_EXCHANGE_DIR  -- exchange directory for release/fetch/submit/collect (default: <root>/exchange)
+    RNN_AUTOGRADE     -- "sandbox" (default): autograde through the sandboxed graders;
+                         "kernel": nbgrader's own in-kernel execution of the hidden-test cells (no isolation)
 """
 import os
+import sys
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
@@ -37,3 +40,15 @@ c.ExchangeCollect.check_owner = False
 # PYTHONPATH before the notebook's directory, so a submitted file named autograder.py cannot shadow it.
 _paths = [ROOT] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != ROOT]
 os.environ["PYTHONPATH"] = os.pathsep.join(_paths)
+
+# Autograde through the sandboxed graders (autograder.nbgrader_plugin): the learner's code runs in an isolated
+# child, never in a kernel that could read the gradebook or patch the tests; the scores, feedback and named
+# mistakes land in the hidden-test cells, where nbgrader's gradebook, formgrader and feedback pick them up.
+if os.environ.get("RNN_AUTOGRADE", "sandbox") != "kernel":
+    sys.path.insert(0, ROOT)
+    from autograder.nbgrader_plugin import use_sandboxed_grading
+    use_sandboxed_grading(c)
+
+# The visible tests are ungraded cells: without this, `nbgrader validate` calls an unanswered notebook a success.
+c.Validator.validate_all = True
+

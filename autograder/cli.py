@@ -193,7 +193,18 @@ def run_pytest(args):
 SUBCOMMANDS = {"grade": (add_grade_arguments, run_grade), "pytest": (add_pytest_arguments, run_pytest)}
 
 
+def _register_instructor_commands():
+    """The instructor's commands beyond grading (autograder/lifecycle.py, report.py, gradescope.py)."""
+    from autograder import gradescope, lifecycle, report
+    SUBCOMMANDS.update(demo=(lifecycle.add_arguments, lifecycle.run), report=(report.add_arguments, report.run),
+                       gradescope=(gradescope.add_arguments, gradescope.run_command))
+    SUBCOMMAND_HELP.update(demo="run a whole term on real nbgrader with the bundled sample class",
+                           report="grade sheet, score histogram and frequent mistakes of a results file",
+                           gradescope="build a Gradescope autograder bundle, or run inside one")
+
+
 def main(argv=None):
+    _register_instructor_commands()
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     for name, (add_arguments, _) in SUBCOMMANDS.items():

@@ -9,6 +9,7 @@
 Both with the default BLAS threading and with OPENBLAS_NUM_THREADS=1: on a busy 2-core machine the
 default threads of OpenBLAS spin against each other on these small matrices.
 """
+import argparse
 import os
 import shutil
 import subprocess
@@ -101,7 +102,11 @@ def rnn_timings_single_thread():
 
 
 def main(argv):
-    directory = Path(argv[1]) if len(argv) > 1 else ASSIGNMENT_DIRS["source"]
+    parser = argparse.ArgumentParser(description="Run-All time of the solution notebook and the speed of the "
+                                                 "reference RNN on a long sequence.")
+    parser.add_argument("directory", nargs="?", type=Path, default=ASSIGNMENT_DIRS["source"],
+                        help="assignment folder holding the notebook (default: the source assignment)")
+    directory = parser.parse_args(argv[1:]).directory
     os.environ["PYTHONPATH"] = str(ROOT)   # hidden-test cells import `autograder`, as under nbgrader_config.py
     empty = run_empty_notebook()
     for threads in ("default", "1"):

@@ -1,0 +1,261 @@
+"""Grade on Gradescope: build the autograder bundle, and the code that runs inside it.
+
+Gradescope unpacks the bundle into ``<root>/source``, runs ``setup.sh`` once when the image is
+built, then for every submission runs ``run_autograder`` with the student's files in
+``<root>/submission/`` and reads ``<root>/results/results.json``. ``<root>`` is ``/autograder``
+there; the environment variable AUTOGRADER_ROOT moves it (tests use a temporary folder).
+
+    python -m autograder.gradescope bundle --out out/gradescope.zip    # instructor, once
+    python -m autograder.gradescope run                                # inside Gradescope
+
+``run`` picks the submitted notebook, grades it with the batch grader
+(``python -m autograder grade``, sandboxed, results format of shared brief §2) and converts its
+one results line into Gradescope's format with `to_gradescope`: one test per graded function
+carrying its feedback and the named mistake.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from importlib import metadata
+from pathlib import Path
+
+from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE, POINTS
+
+DEFAULT_ROOT = "/autograder"
+ROOT_VARIABLE = "AUTOGRADER_ROOT"
+PYTHON_VARIABLE = "AUTOGRADER_PYTHON"
+NOTEBOOK = "rnn_gradients.ipynb"
+# Top-level packages `python -m autograder grade` imports (checked with sys.modules); dependencies come from metadata.
+GRADER_PACKAGES = ("numpy", "pyseccomp", "rich")
+BUNDLED_PACKAGES = ("autograder", "solutions")
+CONFIG_FILE = "gradescope_config.json"
+GRADE_TIMEOUT = 600  # seconds for the whole submission; the batch grader bounds each call itself
+REPO = Path(__file__).resolve().parents[1]
+
+SETUP_SH = """\
+#!/usr/bin/env bash
+# Gradescope runs this once while building the autograder image (base image: Ubuntu 24.04).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends python3 python3-venv python3-pip bubblewrap libseccomp2
+python3 -m venv /autograder/venv
+/autograder/venv/bin/pip install --no-cache-dir -r /autograder/source/requirements.txt
+"""
+
+RUN_AUTOGRADER = """\
+#!/usr/bin/env bash
+# Gradescope runs this for every submission. AUTOGRADER_ROOT (default /autograder) moves everything.
+set -uo pipefail
+root="${AUTOGRADER_ROOT:-/autograder}"
+python="${AUTOGRADER_PYTHON:-$root/venv/bin/python}"
+cd "$root/source"
+exec "$python" -m autograder.gradescope run --root "$root"
+"""
+
+
+# ---- results.jsonl line -> Gradescope results.json (pure) -------------------------------------
+
+def to_gradescope(result, problems=()):
+    """Convert one batch-grader result into Gradescope's results.json content.
+
+    Arguments:
+    result -- one results line (shared brief §2): {"submission", "score", "max_score",
+              "functions": {name: {"score", "max_score", "feedback", "mistake"}}, "errors"},
+              or None when the submission could not be graded at all
+    problems -- further submission-level messages (e.g. which file was graded, why none was)
+
+    Returns:
+    {"score": float, "output": str, "tests": [{"name", "score", "max_score", "output", "status"}],
+     "visibility": "visible", "stdout_visibility": "hidden"} with one test per graded function in
+    the assignment's order; the top-level score is the sum of the tests' scores.
+    """
+    functions = (result or {}).get("functions", {})
+    tests = [_test(name, functions.get(name), graded=result is not None) for name in GRADED_FUNCTIONS]
+    score = sum(test["score"] for test in tests)
+    messages = [*problems, *((result or {}).get("errors") or [])]
+    output = [f"Total: {score:g} / {MAX_SCORE:g} points."]
+    if result is None:
+        output.insert(0, "This submission could not be graded; nothing was scored.")
+    output += messages
+    return {"score": score, "output": "\n".join(output), "tests": tests,
+            "visibility": "visible", "stdout_visibility": "hidden"}
+
+
+def _test(name, entry, graded):
+    points = POINTS[name]
+    if entry is None:
+        reason = "not graded: the grader reported nothing for this function" if graded \
+            else "not graded: the submission could not be graded"
+        return {"name": name, "score": 0.0, "max_score": points, "output": reason, "status": "failed"}
+    score = min(max(float(entry.get("score", 0.0)), 0.0), points)
+    lines = [str(entry.get("feedback") or "").strip()]
+    if entry.get("mistake"):
+        lines.append(f"Likely mistake: {entry['mistake']}")
+    return {"name": name, "score": score, "max_score": points, "output": "\n".join(l for l in lines if l),
+            "status": "passed" if score >= points else "failed"}
+
+
+# ---- inside Gradescope: pick, grade, convert -------------------------------------------------
+
+def find_submission(folder, expected=NOTEBOOK):
+    """The file to grade among the student's uploads.
+
+    Arguments:
+    folder -- the submission folder (may hold subfolders, e.g. from an uploaded zip)
+    expected -- the assignment notebook's file name, preferred wherever it is
+
+    Returns:
+    (path or None, message): the expected notebook if present, else the only notebook, else the
+    only .py file; None with a message that says what to do when there is no or no unique choice.
+    """
+    folder = Path(folder)
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts)
+    named = [p for p in files if p.name == expected]
+    if len(named) == 1:
+        return named[0], f"Graded {named[0].relative_to(folder)}."
+    for suffix in (".ipynb", ".py"):
+        candidates = [p for p in files if p.suffix == suffix]
+        if len(candidates) == 1:
+            return candidates[0], (f"Graded {candidates[0].relative_to(folder)} (expected a file named "
+                                   f"{expected}; graded the only {suffix} file instead).")
+        if len(candidates) > 1:
+            listed = ", ".join(str(p.relative_to(folder)) for p in candidates)
+            return None, f"Several {suffix} files were submitted ({listed}); submit exactly one {expected}."
+    return None, f"No notebook was submitted: upload your {expected}."
+
+
+def grade_file(path, results_path, grade_args=(), python=sys.executable):
+    """Run the batch grader on one file; returns (result line or None, problem messages)."""
+    command = [python, "-m", "autograder", "grade", str(path), "--out", str(results_path), *grade_args]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=GRADE_TIMEOUT, cwd=REPO)
+    except subprocess.TimeoutExpired:
+        return None, [f"The grader did not finish within {GRADE_TIMEOUT} s."]
+    lines = [line for line in _read_text(results_path).splitlines() if line.strip()]
+    if done.returncode != 0 or len(lines) != 1:
+        # Diagnostics go to run_autograder's stdout, which Gradescope shows to staff only.
+        print(f"$ {' '.join(command)}\nexit code {done.returncode}\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
+        return None, [f"The grader failed (exit code {done.returncode}); please tell the course staff."]
+    return json.loads(lines[0]), []
+
+
+def _read_text(path):
+    try:
+        return Path(path).read_text()
+    except FileNotFoundError:
+        return ""
+
+
+def run(root):
+    """Grade `<root>/submission` and write `<root>/results/results.json`; returns the exit code."""
+    root = Path(root)
+    config = json.loads((root / "source" / CONFIG_FILE).read_text()) \
+        if (root / "source" / CONFIG_FILE).exists() else {}
+    results = root / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    path, message = find_submission(root / "submission", config.get("notebook", NOTEBOOK))
+    result, problems = None, [message]
+    if path is not None:
+        result, failures = grade_file(path, results / "results.jsonl", config.get("grade_args", []))
+        problems += failures
+    (results / "results.json").write_text(json.dumps(to_gradescope(result, problems), indent=2))
+    return 0 if path is None or result is not None else 1
+
+
+# ---- the bundle ------------------------------------------------------------------------------
+
+def pinned_requirements(packages=GRADER_PACKAGES, requirements=REPO / "requirements.txt"):
+    """Pins (``name==version`` lines of requirements.txt) of `packages` and all their dependencies.
+
+    The dependency closure comes from the installed packages' metadata; every package in it must be
+    pinned in requirements.txt, so the bundle installs exactly what the tests ran with.
+    """
+    pins = {_canonical(line.split("==")[0]): line.strip()
+            for line in Path(requirements).read_text().splitlines() if "==" in line}
+    needed, queue = set(), [_canonical(p) for p in packages]
+    while queue:
+        name = queue.pop()
+        if name in needed:
+            continue
+        needed.add(name)
+        for requirement in metadata.requires(name) or []:
+            if "extra ==" in requirement:
+                continue  # optional extras are not installed by default
+            queue.append(_canonical(re.split(r"[\s;<>=!~\[(]", requirement, maxsplit=1)[0]))
+    unpinned = sorted(needed - set(pins))
+    if unpinned:
+        raise ValueError(f"not pinned in {requirements}: {', '.join(unpinned)}")
+    return sorted(pins[name] for name in needed)
+
+
+def _canonical(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def build_bundle(out, grade_args=(), notebook=NOTEBOOK):
+    """Write the Gradescope autograder zip to `out`.
+
+    Arguments:
+    out -- path of the zip to write
+    grade_args -- extra arguments for ``python -m autograder grade`` inside Gradescope
+    notebook -- the file name students submit
+
+    Returns:
+    the zip's path. It holds setup.sh, run_autograder, requirements.txt (pinned), the config and
+    the autograder/ and solutions/ packages (the reference stays on Gradescope's side).
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    config = {"notebook": notebook, "grade_args": list(grade_args)}
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
+        _add_text(bundle, "setup.sh", SETUP_SH, executable=True)
+        _add_text(bundle, "run_autograder", RUN_AUTOGRADER, executable=True)
+        _add_text(bundle, "requirements.txt", "\n".join(pinned_requirements()) + "\n")
+        _add_text(bundle, CONFIG_FILE, json.dumps(config, indent=2) + "\n")
+        for package in BUNDLED_PACKAGES:
+            for path in sorted((REPO / package).rglob("*")):
+                if path.is_dir() or "__pycache__" in path.parts:
+                    continue
+                bundle.write(path, path.relative_to(REPO).as_posix())
+    return out
+
+
+def _add_text(bundle, name, text, executable=False):
+    info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = (0o100755 if executable else 0o100644) << 16
+    bundle.writestr(info, text)
+
+
+def add_arguments(parser):
+    """Arguments of `python -m autograder gradescope` (and of this module run directly)."""
+    commands = parser.add_subparsers(dest="gradescope_command", required=True)
+    bundle = commands.add_parser("bundle", help="build the autograder zip to upload to Gradescope")
+    bundle.add_argument("--out", default="out/gradescope.zip")
+    bundle.add_argument("--grade-arg", action="append", default=[], dest="grade_args",
+                        help="extra argument for `python -m autograder grade` (repeatable)")
+    grade = commands.add_parser("run", help="inside Gradescope: grade the submission, write results.json")
+    grade.add_argument("--root", default=os.environ.get(ROOT_VARIABLE, DEFAULT_ROOT))
+
+
+def run_command(arguments):
+    """Carry out a parsed gradescope command; returns the exit code."""
+    if arguments.gradescope_command == "bundle":
+        print(build_bundle(arguments.out, arguments.grade_args))
+        return 0
+    return run(arguments.root)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m autograder.gradescope", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    return run_command(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Does nbgrader read our sandboxed results as the scores we meant, and is its pipeline really switched?"""
+import nbformat
+import pytest
+from nbgrader import utils
+from nbgrader.converters import Autograde
+from nbgrader.preprocessors import Execute, OverwriteCells
+from traitlets.config import Config
+
+from autograder import nbgrader_plugin as plugin
+from autograder.contract import GRADED_FUNCTIONS, POINTS
+
+
+def _grade_cell(grade_id, points, source="# hidden tests", solution=False, cell_type="code"):
+    make = nbformat.v4.new_code_cell if cell_type == "code" else nbformat.v4.new_markdown_cell
+    cell = make(source)
+    cell.metadata["nbgrader"] = {"grade": True, "solution": solution, "locked": not solution,
+                                 "grade_id": grade_id, "points": points, "schema_version": 3}
+    return cell
+
+
+@pytest.mark.parametrize("score", [0.0, 2.5, 6.0, 10.0])
+def test_nbgrader_records_exactly_the_sandbox_score_of_a_function(score):
+    cell = _grade_cell("rnn_backward_hidden_tests", 10.0)
+    cell.outputs = plugin.function_outputs("rnn_backward", {
+        "score": score, "max_score": 10.0, "feedback": f"rnn_backward: {score:g}/10 points\n  [FAIL] dWaa",
+        "mistake": "dWaa overwritten instead of summed over timesteps"})
+    assert utils.determine_grade(cell) == (score, 10.0)
+    stdout = cell.outputs[0]["text"]
+    assert stdout.startswith(f"rnn_backward: {score:g}/10 points\n  [FAIL] dWaa\n")
+    assert "Likely mistake: dWaa overwritten" in stdout
+
+
+def test_a_function_the_grader_said_nothing_about_scores_zero_not_full_marks():
+    cell = _grade_cell("clip_hidden_tests", 5.0)
+    cell.outputs = plugin.function_outputs("clip", None)
+    assert utils.determine_grade(cell) == (0.0, 5.0)
+    assert "reported nothing" in cell.outputs[0]["text"]
+
+
+def test_every_hidden_test_cell_is_matched_to_its_function_and_strays_are_refused():
+    nb = nbformat.v4.new_notebook(cells=[_grade_cell(f"{name}_hidden_tests", POINTS[name]) for name in GRADED_FUNCTIONS])
+    nb.cells.append(_grade_cell("essay", 2.0, "YOUR ANSWER HERE", solution=True, cell_type="markdown"))
+    assert list(plugin.hidden_test_cells(nb)) == list(GRADED_FUNCTIONS)
+    nb.cells.append(_grade_cell("bonus_tests", 1.0))  # nbgrader would give this output-less cell full points
+    with pytest.raises(ValueError, match="bonus_tests"):
+        plugin.hidden_test_cells(nb)
+
+
+def test_released_source_of_a_hidden_test_cell_has_no_hidden_tests():
+    cell = _grade_cell("clip_hidden_tests", 5.0, "# Hidden tests of clip\n### BEGIN HIDDEN TESTS\n"
+                                                 "hidden_tests('clip', globals())\n### END HIDDEN TESTS")
+    assert plugin._released(cell).strip() == "# Hidden tests of clip"
+    assert "BEGIN HIDDEN TESTS" in cell.source  # the cell itself is untouched
+
+
+def test_configuration_swaps_execution_and_cell_restoring_and_keeps_the_rest():
+    config = plugin.use_sandboxed_grading(plugin.use_sandboxed_grading(Config()))
+    autograde = Autograde(config=config)
+    assert plugin.SandboxedHiddenTests in autograde.autograde_preprocessors
+    assert Execute not in autograde.autograde_preprocessors
+    assert plugin.ReportingOverwriteCells in autograde.sanitize_preprocessors
+    assert OverwriteCells not in autograde.sanitize_preprocessors
+    defaults = Autograde()
+    assert len(autograde.autograde_preprocessors) == len(defaults.autograde_preprocessors)
+    assert autograde.sanitize_preprocessors[:3] == defaults.sanitize_preprocessors[:3]
+    assert config.OverwriteCells.add_missing_cells is True
+
+
+def test_notes_cell_gives_total_and_every_notice():
+    cell = plugin.notes_cell({"score": 41.0, "max_score": 50.0}, ["You edited the locked cell 'x'.", "renamed"])
+    assert cell.cell_type == "markdown" and "41 / 50 points" in cell.source
+    assert "- You edited the locked cell 'x'." in cell.source and "- renamed" in cell.source
+
+
+def test_the_grader_gets_the_learners_cells_not_the_courses_locked_tests():
+    learner = nbformat.v4.new_code_cell("def clip(gradients, maxValue):\n    return gradients")
+    learner.metadata["nbgrader"] = {"grade": False, "solution": True, "locked": False, "grade_id": "clip",
+                                    "schema_version": 3}
+    visible = nbformat.v4.new_code_cell("from public_tests import test_clip\ntest_clip(clip)")
+    visible.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": True,
+                                    "grade_id": "clip_public_tests", "schema_version": 3}
+    own = nbformat.v4.new_code_cell("import numpy as np")
+    nb = nbformat.v4.new_notebook(cells=[own, learner, visible, _grade_cell("clip_hidden_tests", 5.0)])
+    assert [cell.source for cell in plugin.learner_cells(nb).cells] == [own.source, learner.source]
+    assert len(nb.cells) == 4
