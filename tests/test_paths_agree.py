@@ -1,7 +1,9 @@
 """Does a submission get the same per-function scores from all three ways of running the hidden tests?
 
-(a) in a Jupyter kernel: the real `nbgrader autograde` in a copy of the course, scores read from its
-    gradebook (each hidden-test cell's partial credit, as nbgrader recorded it);
+(a) in a Jupyter kernel: the real `nbgrader autograde` in a copy of the course, set to nbgrader's own
+    in-kernel execution of the hidden-test cells (RNN_AUTOGRADE=kernel; the course default grades
+    through the sandbox), scores read from its gradebook (each hidden-test cell's partial credit, as
+    nbgrader recorded it);
 (b) the batch grader CLI: `python -m autograder grade ... --out results.jsonl` (sandboxed);
 (c) the direct pytest path: `python -m pytest -p autograder.pytest_plugin --submission ...` (sandboxed).
 
@@ -21,8 +23,11 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
+from nbgrader.utils import determine_grade
 
 from autograder.contract import GRADED_FUNCTIONS, POINTS
+from autograder.lifecycle import SPEEDUP
+from autograder.nbgrader_plugin import METADATA_KEY
 from course.build import ASSIGNMENT, NOTEBOOK, nbgrader_environment
 from tests.learner_files import FIXTURES, broken_functions, render_learner_notebook
 
@@ -78,7 +83,9 @@ def project_command(*args, cwd, **popen):
 
 
 def nbgrader(course, *args):
+    """Run the nbgrader CLI in `course`, autograding the in-kernel way (nbgrader_config.py's RNN_AUTOGRADE)."""
     environment = {key: value for key, value in nbgrader_environment().items() if not key.startswith("RNN_")}
+    environment.update(RNN_AUTOGRADE="kernel", PYTHONPATH=str(SPEEDUP), OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=environment,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -95,6 +102,23 @@ def kernel_scores(course):
         return {student: {name: gradebook.find_grade(f"{name}_hidden_tests", "rnn_gradients", ASSIGNMENT,
                                                      student).score for name in GRADED_FUNCTIONS}
                 for student in SAMPLES}
+
+
+def cell_scores(course):
+    """{student: {function: score}} read from the outputs of each autograded notebook's hidden-test cells,
+    by nbgrader's own rule (error or stderr: 0; a number as the result: partial credit), after checking
+    that the cell ran in the kernel (its result is what `hidden_tests(...)` returned)."""
+    scores = {}
+    for student in SAMPLES:
+        notebook = nbformat.read(course / "autograded" / student / ASSIGNMENT / NOTEBOOK, as_version=4)
+        assert METADATA_KEY not in notebook.metadata  # the sandboxed autograde would have left its notes
+        scores[student] = {}
+        for cell in notebook.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+            if grade_id.endswith("_hidden_tests"):
+                assert "hidden_tests(" in cell.source and any(o.output_type == "execute_result" for o in cell.outputs)
+                scores[student][grade_id.removesuffix("_hidden_tests")] = determine_grade(cell)[0]
+    return scores
 
 
 def batch_scores(results):
@@ -131,6 +155,7 @@ def test_kernel_batch_and_pytest_paths_give_the_same_scores(tmp_path):
     assert plugin_status == 1 and "failed" in plugin_output, plugin_output  # the mutants fail some tests
 
     in_kernel = kernel_scores(course)
+    assert cell_scores(course) == in_kernel
     assert batch_scores(tmp_path / "results.jsonl") == in_kernel
     assert pytest_scores(tmp_path / "report.xml") == in_kernel
     assert in_kernel["correct"] == POINTS and in_kernel["alternative"] == POINTS
