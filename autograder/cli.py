@@ -1,6 +1,9 @@
 """Command line of the autograder: `python -m autograder grade PATH... --out results.jsonl`.
 
-Exit status: 0 when every submission given was graded (whatever the scores); 1 when some could
+`python -m autograder pytest PATH...` runs the same grading as pytest tests (autograder/pytest_plugin.py)
+and exits with pytest's status (0 all full marks, 1 some function lost points, 4 unusable arguments).
+
+Exit status of `grade`: 0 when every submission given was graded (whatever the scores); 1 when some could
 not be graded because the grader itself failed; 2 for unusable arguments (no submissions,
 unwritable --out); 3 when the sandbox is unavailable and --no-isolation was not given.
 Subcommands register themselves in SUBCOMMANDS (name -> (add_arguments, run)).
@@ -38,16 +41,14 @@ def run_grade(args):
 
     missing = missing_features()
     if missing and not args.no_isolation:
-        return _fail(EXIT_NO_ISOLATION, "refusing to run student code without isolation on this machine:\n  - "
-                     + "\n  - ".join(missing) + "\nRun as root on Linux with Landlock, seccomp and network "
-                     "namespaces, or pass --no-isolation to accept running untrusted code with rlimits only.")
+        return _fail(EXIT_NO_ISOLATION, isolation_refusal(missing))
     try:
         with open(args.out, "a"):
             pass
     except OSError as error:
         return _fail(EXIT_USAGE, f"cannot write the results file {args.out}: {error.strerror}")
     if args.no_isolation:
-        _warn_no_isolation()
+        warn_no_isolation()
     try:
         submissions = find_submissions(args.paths)
     except FileNotFoundError as error:
@@ -76,7 +77,14 @@ def _fail(code, message):
     return code
 
 
-def _warn_no_isolation():
+def isolation_refusal(missing):
+    """Why grading will not start: `missing` lists the isolation features this machine lacks."""
+    return ("refusing to run student code without isolation on this machine:\n  - " + "\n  - ".join(missing)
+            + "\nRun as root on Linux with Landlock, seccomp and network namespaces, or pass --no-isolation "
+            "to accept running untrusted code with rlimits only.")
+
+
+def warn_no_isolation():
     banner = "!" * 78
     print(f"{banner}\nWARNING: --no-isolation: student code runs as YOUR user, with only rlimits.\n"
           "It can read your files (solutions, gradebook, other submissions) and use the network.\n"
@@ -149,7 +157,40 @@ def print_summary(outcome, total):
             console.print(f"  {count:4d}  {mistake}", markup=False, highlight=False)
 
 
-SUBCOMMANDS = {"grade": (add_grade_arguments, run_grade)}
+def add_pytest_arguments(parser):
+    from autograder.grading import DEFAULT_SEED
+    from autograder.sandbox import Limits
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="submissions, as for `grade`")
+    parser.add_argument("--junitxml", type=Path, help="write a JUnit XML report (with score/max_score per test) here")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the grading inputs")
+    parser.add_argument("--call-timeout", type=float, default=Limits().call_timeout,
+                        help="seconds one call of a learner function may take (default %(default)s)")
+    parser.add_argument("--no-isolation", action="store_true",
+                        help="run student code WITHOUT the sandbox (only rlimits); for machines without it")
+    parser.add_argument("-v", "--verbose", action="store_true", help="one line per test")
+
+
+def run_pytest(args):
+    """The hidden tests as pytest tests (autograder/pytest_plugin.py); returns pytest's exit status.
+
+    No pytest configuration or conftest.py of the current folder is read (`-c` the null device), and
+    no cache is written, so running this in a folder of submissions imports none of them.
+    """
+    import pytest
+    argv = ["-c", os.devnull, "-p", "no:cacheprovider", "-p", "autograder.pytest_plugin",
+            "--grading-seed", str(args.seed), "--call-timeout", str(args.call_timeout)]
+    for path in args.paths:
+        argv += ["--submission", str(path)]
+    if args.junitxml:
+        argv += ["--junitxml", str(args.junitxml)]
+    if args.no_isolation:
+        argv.append("--no-isolation")
+    if args.verbose:
+        argv.append("-v")
+    return int(pytest.main(argv))
+
+
+SUBCOMMANDS = {"grade": (add_grade_arguments, run_grade), "pytest": (add_pytest_arguments, run_pytest)}
 
 
 def _register_instructor_commands():
@@ -172,4 +213,5 @@ def main(argv=None):
     return SUBCOMMANDS[args.command][1](args)
 
 
-SUBCOMMAND_HELP = {"grade": "grade submissions in sandboxes into a JSON Lines results file"}
+SUBCOMMAND_HELP = {"grade": "grade submissions in sandboxes into a JSON Lines results file",
+                   "pytest": "run the hidden tests as pytest tests, one per graded function (exit 1 if any fails)"}

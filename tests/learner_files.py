@@ -5,8 +5,11 @@ functions it changes. `render_learner_source` turns it into a complete learner f
 softmax helper learners are given, every graded function of the reference (their source, read with
 inspect at run time), then the fixture's definitions, which replace the reference ones. Executed
 in one namespace, the reference rnn_forward then calls the fixture's rnn_cell_forward, as a
-learner's would. Later tools can write `render_learner_source(...)` to disk as a learner .py file.
+learner's would. Later tools can write `render_learner_source(...)` to disk as a learner .py file, and
+`render_learner_notebook` puts the same code into the released notebook's solution cells.
 """
+import ast
+import copy
 import inspect
 import linecache
 from pathlib import Path
@@ -71,3 +74,44 @@ def learner_namespace(path=None, source=""):
     namespace = {"__name__": "learner"}
     exec(compile(text, filename, "exec"), namespace)
     return namespace
+
+
+def solution_cell_sources(learner_source):
+    """{graded function: source of its solution cell} for a complete learner file.
+
+    Each top-level definition of a graded function goes to that function's cell (a fixture's
+    redefinition after the reference one, so the fixture's wins); everything else (imports, helpers)
+    goes to the first graded function's cell, in file order, as a learner would write helpers there.
+    """
+    tree = ast.parse(learner_source)
+    lines = learner_source.splitlines(keepends=True)
+    cells = {name: [] for name in solutions.GRADED_FUNCTIONS}
+    for node in tree.body:
+        start = min([node.lineno] + [decorator.lineno for decorator in getattr(node, "decorator_list", [])])
+        text = "".join(lines[start - 1:node.end_lineno])
+        owner = node.name if isinstance(node, ast.FunctionDef) and node.name in cells else solutions.GRADED_FUNCTIONS[0]
+        cells[owner].append(text)
+    return {name: "\n\n".join(parts) for name, parts in cells.items()}
+
+
+def render_learner_notebook(fixture_source, release_notebook, keep_experiments=True):
+    """A submitted notebook: `release_notebook` (nbformat node) with the learner's code in its solution cells.
+
+    fixture_source -- a fixture's text, rendered into a complete learner file first
+    keep_experiments -- False drops the experiment code cells (ungraded cells without nbgrader
+                        metadata after the first solution cell); they train networks for seconds
+    Returns a new nbformat node; `release_notebook` is not changed.
+    """
+    sources = solution_cell_sources(render_learner_source(fixture_source))
+    nb = copy.deepcopy(release_notebook)
+    kept, seen_solution = [], False
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in sources:
+            cell.source, seen_solution = sources[grade_id], True
+        elif (not keep_experiments and seen_solution and cell.cell_type == "code"
+              and "nbgrader" not in cell.metadata):
+            continue
+        kept.append(cell)
+    nb.cells = kept
+    return nb
