@@ -40,11 +40,34 @@ def entry(index):
 def close_mask(got, expected):
     """Boolean array: where `got` agrees with `expected` (same shape assumed; NaN never agrees)."""
     expected = np.asarray(expected, dtype=float)
+    tolerance = _tolerance(expected)
+    complex_values = got.dtype.kind == "c" if isinstance(got, np.ndarray) else np.iscomplexobj(got)
+    with np.errstate(invalid="ignore", over="ignore"):
+        difference = np.abs(np.asarray(got, dtype=complex if complex_values else float) - expected)
+        return np.isfinite(difference) & (difference <= tolerance)
+
+
+# id -> (array, its tolerance) for read-only arrays: the expected values of autograder.cases, frozen
+# and the same for every submission of a batch, so their tolerances are computed once per batch.
+_TOLERANCES = {}
+_MAX_TOLERANCES = 8192
+
+
+def _tolerance(expected):
+    """Per-entry tolerance of a float array (see ATOL_SCALE and RTOL)."""
+    read_only = not expected.flags.writeable and (expected.base is None or (
+        isinstance(expected.base, np.ndarray) and not expected.base.flags.writeable))
+    if read_only:
+        cached = _TOLERANCES.get(id(expected))
+        if cached is not None and cached[0] is expected:  # the cache holds it, so its id is not reused
+            return cached[1]
     scale = float(np.max(np.abs(expected))) if expected.size else 0.0
     tolerance = ATOL_SCALE * scale + RTOL * np.abs(expected) + 1e-12
-    with np.errstate(invalid="ignore", over="ignore"):
-        difference = np.abs(np.asarray(got, dtype=complex if np.iscomplexobj(got) else float) - expected)
-        return np.isfinite(difference) & (difference <= tolerance)
+    if read_only:
+        if len(_TOLERANCES) >= _MAX_TOLERANCES:
+            _TOLERANCES.clear()
+        _TOLERANCES[id(expected)] = (expected, tolerance)
+    return tolerance
 
 
 def array_problem(label, got, expected):
@@ -88,8 +111,9 @@ def plain_difference(before, after, path, exact=True):
         if before.shape != after.shape or before.dtype.kind != after.dtype.kind:
             return f"{path} was {describe(before)}, became {describe(after)}"
         if exact:
-            same = (before == after) | (np.isnan(before) & np.isnan(after)) if before.dtype.kind in "fc" \
-                else before == after
+            same = before == after
+            if before.dtype.kind in "fc" and not same.all():  # NaN stays NaN
+                same |= np.isnan(before) & np.isnan(after)
         else:
             same = close_mask(after, before) | (np.isnan(before) & np.isnan(after))
         if np.all(same):
