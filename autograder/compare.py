@@ -105,6 +105,32 @@ def plain_difference(before, after, path, exact=True):
     same answer?" (exact up to round-off).
     path -- how to name the root, e.g. "a_prev"; nested places become "caches[0][3]['Wax']"
     """
+    if _identical(before, after, exact):  # the common case, without building a path for every node
+        return None
+    return _first_difference(before, after, path, exact)
+
+
+def _identical(before, after, exact):
+    """True only when `_first_difference` would find nothing: the same tree, with arrays of the same
+    dtype, shape and bytes (and, for the round-off comparison, no infinite entries). False: look closer."""
+    kind = type(before)
+    if kind is not type(after):
+        return False
+    if kind is np.ndarray:
+        return (before.dtype == after.dtype and before.shape == after.shape and before.tobytes() == after.tobytes()
+                and (exact or before.dtype.kind in "biu" or (before.dtype.kind == "f" and not np.isinf(before).any())))
+    if kind is tuple or kind is list:
+        return len(before) == len(after) and all(_identical(b, a, exact) for b, a in zip(before, after))
+    if kind is dict:
+        return list(before) == list(after) and all(_identical(before[key], after[key], exact) for key in before)
+    if kind is codec.ArraySubclass:
+        return before.type_name == after.type_name and _identical(before.array, after.array, exact)
+    if kind in (float, int, str, bool, type(None), codec.Opaque):
+        return before == after
+    return False
+
+
+def _first_difference(before, after, path, exact):
     if isinstance(before, np.ndarray) or isinstance(after, np.ndarray):
         if not (isinstance(before, np.ndarray) and isinstance(after, np.ndarray)):
             return f"{path} was {describe(before)}, became {describe(after)}"
@@ -125,12 +151,12 @@ def plain_difference(before, after, path, exact=True):
     if isinstance(before, codec.ArraySubclass):
         if before.type_name != after.type_name:
             return f"{path} was {describe(before)}, became {describe(after)}"
-        return plain_difference(before.array, after.array, path, exact)
+        return _first_difference(before.array, after.array, path, exact)
     if isinstance(before, (tuple, list)):
         if len(before) != len(after):
             return f"{path} was {describe(before)}, became {describe(after)}"
         for i, (b, a) in enumerate(zip(before, after)):
-            problem = plain_difference(b, a, f"{path}[{i}]", exact)
+            problem = _first_difference(b, a, f"{path}[{i}]", exact)
             if problem:
                 return problem
         return None
@@ -138,7 +164,7 @@ def plain_difference(before, after, path, exact=True):
         if list(before) != list(after) and sorted(before) != sorted(after):
             return f"{path} had keys {sorted(before)}, now {sorted(after)}"
         for key in before:
-            problem = plain_difference(before[key], after[key], f"{path}[{key!r}]", exact)
+            problem = _first_difference(before[key], after[key], f"{path}[{key!r}]", exact)
             if problem:
                 return problem
         return None
