@@ -93,6 +93,26 @@ def array_problem(label, got, expected):
             f"({int(bad.sum())} of {bad.size} entries differ)")
 
 
+def all_close(pairs):
+    """True when array_problem(label, got, expected) is None for every (got, expected) in `pairs`: the same
+    test, made on all the arrays at once (False says only that some pair needs array_problem's diagnosis)."""
+    gots, expecteds, tolerances = [], [], []
+    for got, expected in pairs:
+        if not isinstance(got, np.ndarray) or got.dtype.kind not in "biuf" or got.shape != expected.shape:
+            return False
+        expected = np.asarray(expected, dtype=float)
+        gots.append(got.reshape(-1))
+        expecteds.append(expected.reshape(-1))
+        tolerances.append(np.reshape(_tolerance(expected), -1))
+    if not gots:
+        return True
+    got, expected, tolerance = (np.concatenate(parts).astype(float, copy=False)
+                                for parts in (gots, expecteds, tolerances))
+    with np.errstate(invalid="ignore", over="ignore"):
+        difference = np.abs(got - expected)
+        return bool(np.all(np.isfinite(difference) & (difference <= tolerance)))
+
+
 def is_close(got, expected):
     """True when `got` is an array agreeing with the array `expected` (shape and values)."""
     return array_problem("", got, expected) is None
