@@ -27,6 +27,10 @@ _NPY_HEADER = re.compile(rb"\{'descr': '([<>|][biufc][0-9]{1,2})', 'fortran_orde
                          rb"'shape': \(((?:[0-9]+, ?)*[0-9]*)\), \} *\n")
 
 
+# The tree is built here from fresh dicts and lists, so it cannot be circular: skip that check.
+_JSON_ENCODER = json.JSONEncoder(check_circular=False, separators=(",", ":"))
+
+
 class DecodeError(ValueError):
     """The bytes are not a well-formed message of this format."""
 
@@ -58,7 +62,7 @@ def encode(value):
     """Serialise `value` to bytes. Never raises for odd values: they become Opaque markers."""
     arrays = _Arrays()
     tree = _encode_node(value, arrays, 0)
-    header = json.dumps(tree).encode()
+    header = _JSON_ENCODER.encode(tree).encode()
     parts = [_LENGTH.pack(len(header)), header, _LENGTH.pack(len(arrays))]
     for blob in arrays:
         parts += [_LENGTH.pack(len(blob)), blob]
@@ -68,6 +72,11 @@ def encode(value):
 def _encode_node(value, arrays, depth):
     if depth > MAX_DEPTH:
         return {"t": "opaque", "type": "too deeply nested"}
+    if type(value) is np.ndarray:  # the most common node first
+        if id(value) not in arrays.nodes_by_id:
+            arrays.nodes_by_id[id(value)] = _encode_array(value, arrays)
+            arrays.originals.append(value)  # alive until the message is built, so no id is reused
+        return dict(arrays.nodes_by_id[id(value)])
     if value is None:
         return {"t": "none"}
     if isinstance(value, (bool, np.bool_)) and type(value) in (bool, np.bool_):
@@ -78,11 +87,6 @@ def _encode_node(value, arrays, depth):
         return {"t": "float", "v": float(value)}
     if type(value) is str:
         return {"t": "str", "v": value[:10000]}
-    if type(value) is np.ndarray:
-        if id(value) not in arrays.nodes_by_id:
-            arrays.nodes_by_id[id(value)] = _encode_array(value, arrays)
-            arrays.originals.append(value)  # alive until the message is built, so no id is reused
-        return dict(arrays.nodes_by_id[id(value)])
     if isinstance(value, np.generic) and type(value).__module__ == "numpy":
         value = np.asarray(value)
     if isinstance(value, np.ndarray):
@@ -220,6 +224,13 @@ def _decode_node(node, arrays, depth):
     if depth > MAX_DEPTH + 1 or not isinstance(node, dict):
         raise DecodeError("malformed tree")
     kind = node.get("t")
+    if kind == "arr":  # the most common node first
+        index = node.get("i")
+        if type(index) is not int or not 0 <= index < len(arrays):
+            raise DecodeError("bad array index")
+        if "subclass" in node:
+            return ArraySubclass(str(node["subclass"]), arrays.take(index))
+        return arrays.take(index)
     if kind == "none":
         return None
     if kind in ("bool", "int", "float", "str"):
@@ -228,13 +239,6 @@ def _decode_node(node, arrays, depth):
         if not isinstance(value, expected):
             raise DecodeError(f"bad {kind}")
         return float(value) if kind == "float" else value
-    if kind == "arr":
-        index = node.get("i")
-        if type(index) is not int or not 0 <= index < len(arrays):
-            raise DecodeError("bad array index")
-        if "subclass" in node:
-            return ArraySubclass(str(node["subclass"]), arrays.take(index))
-        return arrays.take(index)
     if kind in ("tuple", "list"):
         items = [_decode_node(item, arrays, depth + 1) for item in _items(node)]
         return tuple(items) if kind == "tuple" else items

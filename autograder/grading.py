@@ -20,13 +20,12 @@ from autograder.checks import SPECS
 from autograder.checks.base import STRUCTURE, fail_all, mutation_problem
 from autograder.compare import plain_difference
 from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE, POINTS
-from autograder.runner import CRASHED, EXCEPTION, GARBAGE, MISSING, TIMEOUT, CallOutcome
+from autograder.runner import CRASHED, EXCEPTION, GARBAGE, MISSING, STOPS_CALLING, TIMEOUT, CallOutcome, call_each
 
 DEFAULT_SEED = 20261123
 CALL_TIMEOUT = 3.0  # seconds per call; the reference needs milliseconds on the largest input set
 MUTATION_SHARE = 0.3  # share of a function's earned points lost for changing its inputs in place
 TYPICAL = 2  # index of the "typical" input set in every size-set list (see cases.size_sets)
-_STOP_CALLING = (MISSING, TIMEOUT, CRASHED)
 
 
 class LearnerFunction:
@@ -37,12 +36,22 @@ class LearnerFunction:
         self.stopped = None
 
     def call(self, *args, keep_args=False):
-        if self.stopped is not None:
-            return CallOutcome(self.stopped.status, message=f"not called again after: {self.stopped.message}")
-        outcome = self.runner.call(self.name, *args, keep_args=keep_args, timeout=CALL_TIMEOUT)
-        if outcome.status in _STOP_CALLING:
-            self.stopped = outcome
-        return outcome
+        return self.call_many([(args, keep_args)])[0]
+
+    def call_many(self, calls):
+        """One outcome per (args, keep_args) in `calls`, as if called one by one (a sandbox makes one round trip)."""
+        outcomes = []
+        if self.stopped is None:
+            call_many = getattr(self.runner, "call_many", None)
+            if call_many is not None:
+                outcomes = call_many(self.name, calls, timeout=CALL_TIMEOUT)
+            else:
+                outcomes = call_each(self.runner, self.name, calls, timeout=CALL_TIMEOUT)
+            stopping = [outcome for outcome in outcomes if outcome.status in STOPS_CALLING]
+            self.stopped = stopping[0] if stopping else None
+        for _ in range(len(calls) - len(outcomes)):
+            outcomes.append(CallOutcome(self.stopped.status, message=f"not called again after: {self.stopped.message}"))
+        return outcomes
 
 
 def failure_reason(name, outcome):
@@ -73,7 +82,7 @@ def grade_function(runner, name, seed=DEFAULT_SEED, earlier=None):
     earlier = earlier or {}
     spec, graded_cases = SPECS[name], cases(name, seed)
     function = LearnerFunction(runner, name)
-    outcomes = [function.call(*case.args, keep_args=True) for case in graded_cases]
+    outcomes = function.call_many([(case.args, True) for case in graded_cases])  # one round trip to a sandbox
     if not any(outcome.ok for outcome in outcomes):
         notes = _dependency_notes(runner, spec, seed, function, earlier) if outcomes[0].status != MISSING else []
         header = f"{name}: 0/{POINTS[name]:g} points. {failure_reason(name, outcomes[0])}"

@@ -21,6 +21,7 @@ from autograder import codec
 
 OK, MISSING, EXCEPTION, TIMEOUT, CRASHED, GARBAGE = "ok", "missing", "exception", "timeout", "crashed", "garbage"
 DEFAULT_CALL_TIMEOUT = 5.0
+STOPS_CALLING = (MISSING, TIMEOUT, CRASHED)  # after such an outcome a function is not called again
 
 
 @dataclass
@@ -51,6 +52,23 @@ class Runner(Protocol):
 
     def call(self, name, *args, keep_args=False, timeout=DEFAULT_CALL_TIMEOUT) -> CallOutcome:
         """Call function `name` on copies of `args`; with keep_args, also report the args after the call."""
+
+    def call_many(self, name, calls, timeout=DEFAULT_CALL_TIMEOUT) -> list:
+        """Call `name` once per (args, keep_args) in `calls`, in order, each with its own `timeout`.
+
+        Returns the CallOutcomes of the calls made: the same as `call` one by one, stopping right
+        after the first outcome whose status is in STOPS_CALLING (so the list may be shorter).
+        """
+
+
+def call_each(runner, name, calls, timeout=DEFAULT_CALL_TIMEOUT):
+    """`Runner.call_many` made of single calls (for runners where a call costs no round trip)."""
+    outcomes = []
+    for args, keep_args in calls:
+        outcomes.append(runner.call(name, *args, keep_args=keep_args, timeout=timeout))
+        if outcomes[-1].status in STOPS_CALLING:
+            break
+    return outcomes
 
 
 def describe_exception(error):

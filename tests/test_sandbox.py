@@ -236,3 +236,37 @@ def test_the_notebooks_helper_imports_work_in_the_sandbox(sandbox_host):
     runner.close()
     assert outcome.value == [0.5, 0.5]
     assert runner.errors == ["submission.py, line 5: ModuleNotFoundError: No module named 'scipy'"]
+
+
+def test_a_batch_of_calls_answers_like_calls_one_by_one(sandbox_host):
+    """Does call_many give each call its own outcome and its own timeout: a raise costs only that call,
+    a forged reply restarts the child for the rest, and a hang stops the batch after one call's budget?"""
+    source = '''import os, time
+calls = []
+def clip(gradients, maxValue):
+    calls.append(maxValue)
+    if maxValue == 2:
+        raise ValueError("two")
+    if maxValue == 3 and len(calls) == 3:
+        os.write([fd for fd in range(3, 64) if _is_socket(fd)][0], b"R" + (5).to_bytes(8, "little") + b"junk!")
+        time.sleep(30)
+    if maxValue == 5:
+        time.sleep(30)
+    return {"n": len(calls)}
+def _is_socket(fd):
+    import stat
+    try:
+        return stat.S_ISSOCK(os.fstat(fd).st_mode)
+    except OSError:
+        return False
+'''
+    runner = SandboxRunner(sandbox_host, cells_of(source))
+    start = time.monotonic()
+    outcomes = runner.call_many("clip", [(({}, value), value == 1) for value in (1, 2, 3, 4, 5, 6)], timeout=1.0)
+    elapsed = time.monotonic() - start
+    runner.close()
+    assert [outcome.status for outcome in outcomes] == [OK, EXCEPTION, GARBAGE, OK, TIMEOUT]
+    assert outcomes[0].value == {"n": 1} and outcomes[0].args_after == ({}, 1)
+    assert "ValueError: two" in outcomes[1].message
+    assert outcomes[3].value == {"n": 1} and outcomes[3].args_after is None  # a fresh child after the garbage
+    assert "did not return within 1 s" in outcomes[4].message and elapsed < 2.5 and runner.restarts == 1

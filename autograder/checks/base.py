@@ -11,7 +11,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from autograder import codec
-from autograder.compare import array_problem, describe, plain_difference
+from autograder.compare import all_close, array_problem, describe, plain_difference
 
 STRUCTURE = "structure"
 
@@ -109,8 +109,21 @@ def dict_entry_problem(value, key, expected):
     return array_problem(key, value[key], expected)
 
 
+def cell_cache_pairs(got, expected):
+    """[(got array, expected array), ...] of a cell cache in the documented form, or None when its form differs."""
+    if not isinstance(got, (tuple, list)) or len(got) != 4 or not isinstance(got[3], dict):
+        return None
+    if any(key not in got[3] for key in expected[3]):
+        return None
+    return [(got[index], expected[index]) for index in range(3)] + \
+        [(got[3][key], array) for key, array in expected[3].items()]
+
+
 def cell_cache_problem(label, got, expected):
     """None if `got` is a cell cache (a_next, a_prev, xt, parameters) equal to `expected`."""
+    pairs = cell_cache_pairs(got, expected)
+    if pairs is not None and all_close(pairs):  # the common right answer, checked at once
+        return None
     parts, problem = unpack(got, ("a_next", "a_prev", "xt", "parameters"), kind="a tuple")
     if problem:
         return f"{label}: {problem.replace('returned', 'is', 1)}"

@@ -231,11 +231,16 @@ def _serve(channel, layers):
         request = _read_request(channel)
         if request is None:
             return
-        name, args, keep_args = request["name"], request["args"], request["keep_args"]
-        try:
-            wire.send_frame(channel, wire.REPLY, invoke(namespace.get(name), list(args), keep_args))
-        except BaseException as error:  # learner exceptions, SystemExit included, are results
-            wire.send_frame(channel, wire.RAISED, codec.encode(_safe_describe(describe_exception, error)))
+        # every argument frame is read before any learner code runs, so the worker never waits to send
+        arg_payloads = [_read_payload(channel) for _ in request["keep_args"]]
+        if any(payload is None for payload in arg_payloads):
+            return
+        for payload, keep_args in zip(arg_payloads, request["keep_args"]):
+            try:
+                args = list(codec.decode(payload))
+                wire.send_frame(channel, wire.REPLY, invoke(namespace.get(request["name"]), args, keep_args))
+            except BaseException as error:  # learner exceptions, SystemExit included, are results
+                wire.send_frame(channel, wire.RAISED, codec.encode(_safe_describe(describe_exception, error)))
 
 
 def _safe_describe(describe, error):
@@ -247,14 +252,20 @@ def _safe_describe(describe, error):
 
 def _read_request(channel):
     from autograder import codec
+
+    payload = _read_payload(channel)
+    return None if payload is None else codec.decode(payload)
+
+
+def _read_payload(channel):
+    """The payload of the next frame from the worker, or None when it closed the socket."""
     from autograder.sandbox import wire
 
-    header = _recv_exactly(channel, 9)
+    header = _recv_exactly(channel, wire._HEADER.size)
     if header is None:
         return None
     kind, length = wire._HEADER.unpack(header)
-    payload = _recv_exactly(channel, length)
-    return None if payload is None else codec.decode(payload)
+    return _recv_exactly(channel, length)
 
 
 def _recv_exactly(channel, size):

@@ -26,6 +26,8 @@ def strip_magics(source):
 
     Returns None for a cell whose first line is a cell magic whose body is not Python (e.g. %%bash).
     """
+    if "%" not in source and "!" not in source:  # most cells: nothing to blank
+        return source
     lines = source.split("\n")
     first = lines[0].strip() if lines else ""
     if first.startswith("%%") and not first.startswith(CELL_MAGICS_WITH_PYTHON_BODY):

@@ -6,15 +6,17 @@ the writer may be hostile.
 
 Kinds, child -> worker:  P progress (statement number), L load report, R reply of a call,
                          E the call raised (payload: message), X isolation failed (payload: message)
-Kinds, worker -> child:  C call request (payload: (name, args, keep_args))
+Kinds, worker -> child:  C request: the load request, or a call request {"name", "keep_args": [bool, ...]}
+                         followed by one A frame per call (payload: the encoded tuple of its arguments);
+                         the child answers each call with an R or E frame, in order
 """
 import select
 import struct
 import time
 
 _HEADER = struct.Struct("<cQ")
-PROGRESS, LOADED, REPLY, RAISED, SETUP_FAILED, CALL = b"P", b"L", b"R", b"E", b"X", b"C"
-KINDS = {PROGRESS, LOADED, REPLY, RAISED, SETUP_FAILED, CALL}
+PROGRESS, LOADED, REPLY, RAISED, SETUP_FAILED, CALL, ARGS = b"P", b"L", b"R", b"E", b"X", b"C", b"A"
+KINDS = {PROGRESS, LOADED, REPLY, RAISED, SETUP_FAILED, CALL, ARGS}
 
 
 class ChannelClosed(Exception):
