@@ -16,8 +16,10 @@ def clipping():
 
         The same repeated multiplication that makes distant contributions vanish can also make them
         explode: when $W_{aa}$ stretches vectors, a contribution from $k$ steps away is multiplied $k$ times.
-        One oversized gradient then throws the parameters far away in a single update, and training can
-        turn into numeric overflow (`nan`).
+        One oversized gradient then throws the parameters far away in a single update and undoes what
+        training had learned. (With an identity activation the numbers can overflow to `inf` and `nan`;
+        the tanh of this RNN saturates, which caps the explosion but not the oversized steps. The
+        experiments below show both.)
 
         A simple defence is to **clip** every gradient element-wise before the update: each entry above
         `maxValue` becomes `maxValue`, each entry below `-maxValue` becomes `-maxValue`, and the entries in
