@@ -107,7 +107,9 @@ def our_grader(course, out, workers, call_timeout):
 
 
 def nbgrader_autograde(course):
-    env = nbgrader_environment()
+    # The baseline is nbgrader's own way: each notebook executed in a Jupyter kernel with the hidden tests.
+    # (The course's default autograde goes through our sandboxed grader, which would compare us with ourselves.)
+    env = {**nbgrader_environment(), "RNN_AUTOGRADE": "kernel"}
     run([sys.executable, "-m", "nbgrader", "generate_assignment", ASSIGNMENT, "--force"], cwd=course, env=env)
     seconds, cpu, result = run([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--create", "--force"],
                           cwd=course, env=env)
