@@ -57,11 +57,13 @@ class Course:
     exchange -- nbgrader's exchange folder shared by instructor and students
     homes -- folder holding one home folder per student
     db_url -- SQLAlchemy URL of the gradebook
+    autograde -- "sandbox" (our sandboxed graders) or "kernel" (nbgrader's in-kernel way, for comparisons)
     """
     root: Path
     exchange: Path
     homes: Path
     db_url: str
+    autograde: str = "sandbox"
 
     def env(self):
         """Environment of every nbgrader process: this interpreter's scripts first on PATH (nbgrader runs
@@ -73,6 +75,7 @@ class Course:
         env["JUPYTER_DATA_DIR"] = str(self.root.parent / "jupyter-data")
         env["RNN_GRADEBOOK_URL"] = self.db_url
         env["RNN_EXCHANGE_DIR"] = str(self.exchange)
+        env["RNN_AUTOGRADE"] = self.autograde  # read by nbgrader_config.py
         # Kernels (students' self-checks) run the notebook's experiments: on a busy 2-core machine one BLAS
         # thread is several times faster than BLAS threads fighting over the cores.
         env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = "1"

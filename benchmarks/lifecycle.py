@@ -28,7 +28,8 @@ def in_kernel_copy(course, workdir):
     root = Path(workdir) / "course"
     shutil.copytree(course.root, root, ignore=shutil.ignore_patterns("autograded", "feedback", "gradebook.db"))
     shutil.copyfile(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
-    copy = lifecycle.Course(root, course.exchange, course.homes, f"sqlite:///{root / 'gradebook.db'}")
+    copy = lifecycle.Course(root, course.exchange, course.homes, f"sqlite:///{root / 'gradebook.db'}",
+                            autograde="kernel")
     copy.nbgrader("generate_assignment", lifecycle.ASSIGNMENT, "--force")  # records the assignment's cells
     return copy
 
