@@ -12,5 +12,14 @@ POINTS = {
 }
 MAX_SCORE = sum(POINTS.values())
 
+# nbgrader grade id of the cell holding a function's hidden tests: how a graded cell is tied to its function.
+HIDDEN_TESTS_SUFFIX = "_hidden_tests"
+
+
+def hidden_tests_grade_id(name):
+    """Grade id of the hidden-test cell of graded function `name`, e.g. 'rnn_backward_hidden_tests'."""
+    return name + HIDDEN_TESTS_SUFFIX
+
 assert tuple(POINTS) == GRADED_FUNCTIONS
-__all__ = ["GRADED_FUNCTIONS", "GRADIENT_KEYS", "PARAMETER_KEYS", "POINTS", "MAX_SCORE"]
+__all__ = ["GRADED_FUNCTIONS", "GRADIENT_KEYS", "PARAMETER_KEYS", "POINTS", "MAX_SCORE", "HIDDEN_TESTS_SUFFIX",
+           "hidden_tests_grade_id"]

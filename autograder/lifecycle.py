@@ -262,7 +262,7 @@ def gradebook_scores(course):
     instructor (formgrader's "needs manual grade").
     """
     from nbgrader.api import Gradebook, MissingEntry
-    from autograder.nbgrader_plugin import HIDDEN_TESTS_SUFFIX
+    from autograder.contract import HIDDEN_TESTS_SUFFIX
     notebook_id = NOTEBOOK[:-len(".ipynb")]
     scores = {}
     with Gradebook(course.db_url, COURSE_ID) as gradebook:

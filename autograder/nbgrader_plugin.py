@@ -25,9 +25,8 @@ from nbgrader import utils
 from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Float, List, Unicode
 
-from autograder.contract import GRADED_FUNCTIONS
+from autograder.contract import GRADED_FUNCTIONS, HIDDEN_TESTS_SUFFIX
 
-HIDDEN_TESTS_SUFFIX = "_hidden_tests"
 METADATA_KEY = "rnn_autograder"  # notebook metadata: {"notices": [...], "result": {...}}
 NOTES_CELL_ID = "rnn-autograder-notes"
 REPO = Path(__file__).resolve().parents[1]

@@ -13,7 +13,7 @@ import textwrap
 
 import nbformat.v4 as nbf
 
-from autograder.contract import POINTS
+from autograder.contract import POINTS, hidden_tests_grade_id
 
 SCHEMA_VERSION = 3
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -88,7 +88,7 @@ def hidden_test_cell(name):
         f'hidden_tests("{name}", globals())',
         END_HIDDEN,
     ])
-    return _nbgrader(nbf.new_code_cell(source), grade_id=f"{name}_hidden_tests", grade=True, locked=True,
+    return _nbgrader(nbf.new_code_cell(source), grade_id=hidden_tests_grade_id(name), grade=True, locked=True,
                      points=points)
 
 
