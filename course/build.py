@@ -15,7 +15,7 @@ from nbgrader.nbgraderformat import MetadataValidator
 from autograder.contract import GRADED_FUNCTIONS, POINTS
 from course import experiments, part1, part2
 from course.cells import BEGIN_HIDDEN, BEGIN_SOLUTION, END_SOLUTION, SLOT_TAG
-from course.public_data import flatten, public_cases, write_npz
+from course.public_data import flatten, public_cases, same_arrays, write_npz
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "rnn_gradients"
@@ -98,6 +98,8 @@ def write_source(root=ROOT):
     """Write source/<assignment>/: the notebook, shipped helpers, public tests and their data."""
     root = Path(root)
     target = root / "source" / ASSIGNMENT
+    data = target / PUBLIC_TESTS_DATA
+    previous_data = data.read_bytes() if data.is_file() else None
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
@@ -105,8 +107,22 @@ def write_source(root=ROOT):
     for helper in SHIPPED_HELPERS:
         shutil.copyfile(root / helper, target / helper.name)
     shutil.copyfile(root / PUBLIC_TESTS, target / PUBLIC_TESTS.name)
-    write_npz(target / PUBLIC_TESTS_DATA, flatten(public_cases()))
+    write_npz(data, flatten(public_cases()))
+    keep_unless_changed(data, previous_data)
     return target
+
+
+def keep_unless_changed(data, previous_data):
+    """Put the earlier bytes of `data` back when its arrays differ only by rounding (no churn across machines)."""
+    if previous_data is None:
+        return
+    earlier = data.with_suffix(".earlier.npz")
+    earlier.write_bytes(previous_data)
+    try:
+        if same_arrays(earlier, data):
+            data.write_bytes(previous_data)
+    finally:
+        earlier.unlink()
 
 
 def generate_release(root=ROOT):

@@ -117,6 +117,26 @@ def flatten(tree, prefix=""):
     return flat
 
 
+def same_arrays(path_a, path_b, rtol=1e-12):
+    """Do two .npz archives hold the same arrays, up to rounding (another BLAS kernel rounds differently)?
+
+    Keys, dtypes and shapes must match exactly; float entries may differ by `rtol` of the array's largest entry.
+    """
+    with np.load(path_a) as a, np.load(path_b) as b:
+        if sorted(a.files) != sorted(b.files):
+            return False
+        return all(_same_array(a[key], b[key], rtol) for key in a.files)
+
+
+def _same_array(a, b, rtol):
+    if a.dtype != b.dtype or a.shape != b.shape:
+        return False
+    if not np.issubdtype(a.dtype, np.floating) or a.size == 0:
+        return np.array_equal(a, b)
+    scale = np.max(np.abs(np.nan_to_num(b, nan=0.0, posinf=0.0, neginf=0.0)))
+    return bool(np.allclose(a, b, rtol=rtol, atol=rtol * scale, equal_nan=True))
+
+
 def write_npz(path, arrays):
     """np.savez-compatible archive with fixed timestamps (np.savez stamps the current time)."""
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:

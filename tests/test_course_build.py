@@ -174,3 +174,33 @@ def test_experiment_slot_is_replaced_by_its_filler_and_keeps_its_tag():
     assert sorted(remaining) == sorted(f"experiment-slot:{slot}" for slot in EXPERIMENT_SLOTS)
     with pytest.raises(build.BuildError, match="no experiment slot named"):
         build.fill_experiment_slots(original, {"typo": lambda: [cells.markdown("x")]})
+
+
+def test_public_data_rebuilt_on_another_machine_counts_as_fresh(tmp_path):
+    """Another BLAS kernel rounds the expected values differently: is that still the same public data, and a real change not?"""
+    from course.public_data import same_arrays, write_npz
+    arrays = {"cell/a_next": np.linspace(-1.0, 1.0, 12).reshape(3, 4), "cell/m": np.array(4)}
+    rounded = dict(arrays, **{"cell/a_next": arrays["cell/a_next"] * (1 + 4 * np.finfo(float).eps)})
+    changed = dict(arrays, **{"cell/a_next": arrays["cell/a_next"] * (1 + 1e-6)})
+    renamed = {"cell/a_prev": arrays["cell/a_next"], "cell/m": arrays["cell/m"]}
+    paths = {}
+    for name, tree in {"committed": arrays, "rounded": rounded, "changed": changed, "renamed": renamed}.items():
+        paths[name] = tmp_path / f"{name}.npz"
+        write_npz(paths[name], tree)
+    assert same_arrays(paths["committed"], paths["rounded"])
+    assert not same_arrays(paths["committed"], paths["changed"])
+    assert not same_arrays(paths["committed"], paths["renamed"])
+
+
+def test_rebuild_keeps_public_data_bytes_that_differ_only_by_rounding(tmp_path):
+    """Does `python -m course build` on another machine leave the committed .npz bytes alone (no churn to commit)?"""
+    data = tmp_path / "public_tests_data.npz"
+    expected = np.linspace(0.1, 0.9, 6)
+    build.write_npz(data, {"x": expected})
+    committed = data.read_bytes()
+    build.write_npz(data, {"x": expected * (1 + 2 * np.finfo(float).eps)})
+    build.keep_unless_changed(data, committed)
+    assert data.read_bytes() == committed
+    build.write_npz(data, {"x": expected + 1e-3})
+    build.keep_unless_changed(data, committed)
+    assert data.read_bytes() != committed

@@ -12,13 +12,13 @@ import subprocess
 import sys
 
 import nbformat
-import numpy as np
 import pytest
 from nbgrader.api import Gradebook
 
 import solutions
 from autograder.contract import MAX_SCORE, POINTS
 from course.build import ASSIGNMENT, NOTEBOOK, nbgrader_environment
+from course.public_data import same_arrays
 from course_helpers import ROOT
 
 pytestmark = pytest.mark.slow
@@ -62,9 +62,8 @@ def comparable_notebook(path):
 def same_file(committed, rebuilt):
     if committed.suffix == ".ipynb":
         return comparable_notebook(committed) == comparable_notebook(rebuilt)
-    if committed.suffix == ".npz":
-        with np.load(committed) as a, np.load(rebuilt) as b:
-            return sorted(a.files) == sorted(b.files) and all(np.array_equal(a[k], b[k]) for k in a.files)
+    if committed.suffix == ".npz":  # expected values computed on another machine differ by rounding only
+        return same_arrays(committed, rebuilt)
     return committed.read_bytes() == rebuilt.read_bytes()
 
 
