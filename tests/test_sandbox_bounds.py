@@ -10,8 +10,10 @@ import json
 import os
 import signal
 import subprocess
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -116,6 +118,51 @@ def test_a_3000_deep_tree_left_in_scratch_is_graded_and_removed(sandbox_host, tm
         record = grade_one(sandbox_host, submission, 7, grader_version())
     assert record["score"] == 50.0, record["functions"]["update_parameters"]["feedback"]
     assert set(sandbox_host.scratch_root.iterdir()) == before  # its scratch folder is gone, tree and all
+
+
+def test_scratch_removal_undoes_its_owners_permission_tricks(uid_base):  # noqa: F811
+    """Without root's rights (as in --no-isolation, where children run as the grader's user), is a deep tree
+    whose owner took away read, write or search rights from its folders removed, without following symlinks?"""
+    from autograder.sandbox.cleanup import remove_tree
+    with tempfile.TemporaryDirectory(prefix="scratch-removal-") as folder:  # pytest's tmp_path is root's only
+        _remove_as_an_unprivileged_owner(Path(folder), uid_base, remove_tree)
+
+
+def _remove_as_an_unprivileged_owner(folder, uid, remove_tree):
+    """In a forked process of `uid`: build a tree without rights in `folder`, then remove it with `remove_tree`."""
+    os.chmod(folder, 0o777)
+    outside = folder / "keep.txt"
+    outside.write_text("not the child's")
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+            top = folder / "scratch"
+            _build_tree_without_rights(top, depth=1200, outside=outside)
+            code = 0 if remove_tree(top) and not top.exists() else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert outside.read_text() == "not the child's" and [path.name for path in folder.iterdir()] == ["keep.txt"]
+
+
+def _build_tree_without_rights(top, depth, outside):
+    """`top` holding a `depth`-deep chain of folders with files and symlinks out, then rights taken away."""
+    os.mkdir(top)
+    os.chdir(top)
+    for level in range(depth):
+        os.mkdir("d")
+        (Path("d") / "f").write_text("x")
+        os.symlink(outside, "link")
+        os.chdir("d")
+    for level in range(depth):
+        os.chdir("..")
+        os.chmod("d", (0o000, 0o500, 0o300, 0o700)[level % 4])  # none; read+search; write+search; all
+    os.chdir("/")
+    os.chmod(top, 0o500)
 
 
 @pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
