@@ -86,7 +86,7 @@ def clip(gradients, maxValue):
 def test_no_namespace_can_be_made_by_clone_clone3_or_unshare(sandbox_host):
     """Does every way of making a namespace (a user namespace first, in which all others would be allowed) fail?"""
     clone, clone3 = {"x86_64": (56, 435), "aarch64": (220, 435)}[platform.machine()]
-    source = f'''import ctypes, os, signal
+    source = f'''import ctypes, os, signal, threading
 CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWIPC = 0x10000000, 0x00020000, 0x08000000
 libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
@@ -107,10 +107,15 @@ def clip(gradients, maxValue):
         tried["clone3 " + name] = made(libc.syscall({clone3}, arguments, ctypes.c_size_t(64)))
         tried["unshare " + name] = "made" if libc.unshare(flags) == 0 else os.strerror(ctypes.get_errno())
     tried["fork still works"] = made(os.fork())
+    ran = []
+    thread = threading.Thread(target=lambda: ran.append(1))  # libc falls back from clone3 to clone
+    thread.start()
+    thread.join()
+    tried["threads still work"] = "made" if ran else "no"
     return tried
 '''
     tried = call_clip(sandbox_host, source)
-    assert tried.pop("fork still works") == "made"
+    assert tried.pop("fork still works") == "made" and tried.pop("threads still work") == "made"
     assert "made" not in tried.values(), tried
 
 

@@ -130,7 +130,9 @@ def switch_user(uid):
 
 
 def die_with_parent():
-    """Ask the kernel to SIGKILL this process when the host that forked it dies (set after switch_user)."""
+    """Ask the kernel to SIGKILL this process when its parent dies (a child: the host; a worker: the batch).
+
+    In a child, set it after switch_user (a uid change clears it)."""
     _check(_libc.prctl(_PR_SET_PDEATHSIG, 9, 0, 0, 0), "prctl(PR_SET_PDEATHSIG)")
 
 
