@@ -54,6 +54,29 @@ def test_a_child_that_forges_its_reply_and_stops_reading_cannot_hang_the_worker(
     assert outcome.status == TIMEOUT, outcome
 
 
+def test_a_well_formed_reply_for_another_call_is_garbage(sandbox_host):
+    """Is a reply that is well formed in every way but names another call (forged ahead, or left over from an
+    earlier call) garbage, rather than taken as this call's answer?"""
+    source = '''import sys
+def clip(gradients, maxValue):
+    wire, codec = sys.modules["autograder.sandbox.wire"], sys.modules["autograder.codec"]
+    frame = sys._getframe()
+    while "channel" not in frame.f_locals:
+        frame = frame.f_back
+    payload = codec.encode(("forged", None))
+    try:
+        forged = wire.frame(wire.REPLY, payload, frame.f_locals.get("call_id", 0) + 1)
+    except TypeError:  # a wire format without call ids
+        forged = wire.frame(wire.REPLY, payload)
+    frame.f_locals["channel"].sendall(forged)
+    return "real"
+'''
+    runner = SandboxRunner(sandbox_host, cells_of(source))
+    outcome = runner.call("clip", {}, 1.0)
+    runner.close()
+    assert outcome.status == GARBAGE and "arrived while call" in outcome.message, outcome
+
+
 def test_a_forged_reply_costs_only_the_forging_function(sandbox_host):
     """Does the forger lose points while every other function, served by a fresh child, keeps all of them?"""
     runner = SandboxRunner(sandbox_host, cells_of(with_fixture("sandbox/forged_reply.py")))
