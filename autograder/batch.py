@@ -8,6 +8,9 @@ Every result is appended as one full line, flushed and fsync'ed as soon as it is
 rerun reads the file back, ignores a torn last line, and grades only what is missing (or
 everything with force). At the end the file is rewritten in submission order (atomically), so
 an interrupted and resumed batch ends with the same file as an uninterrupted one, timings aside.
+A worker dies with the process that started the batch (PR_SET_PDEATHSIG), and its host then sweeps
+its uid and exits, so a batch killed by a timeout (SIGTERM or SIGKILL) leaves nothing running
+and frees its uids.
 """
 import concurrent.futures
 import fcntl
@@ -24,6 +27,7 @@ from pathlib import Path
 from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE, POINTS
 from autograder.grading import grade_submission
 from autograder.sandbox import Limits, SandboxError, SandboxHost, SandboxRunner
+from autograder.sandbox.isolation import die_with_parent
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SANDBOX_UID_BASE = int(os.environ.get("AUTOGRADER_SANDBOX_UID_BASE", "60000"))  # e.g. to keep test runs apart
@@ -142,7 +146,10 @@ def acquire_uid():
     raise SandboxError("every sandbox uid is in use by other grading runs")
 
 
-def _start_worker(isolated, limits, version):
+def _start_worker(isolated, limits, version, batch_pid):
+    die_with_parent()  # SIGKILL when the batch's process dies, even by SIGKILL: its host then cleans up
+    if os.getppid() != batch_pid:  # it died before that took effect
+        os._exit(1)
     uid = acquire_uid() if isolated else os.getuid()
     _worker.update(isolated=isolated, limits=limits, uid=uid, version=version,
                    host=SandboxHost(uid, isolated=isolated, limits=limits))
@@ -199,7 +206,7 @@ def grade_batch(submissions, out_path, seed, workers=None, isolated=True, force=
         context = multiprocessing.get_context("fork")
         with open(out_path, "a") as handle, concurrent.futures.ProcessPoolExecutor(
                 workers, mp_context=context, initializer=_start_worker,
-                initargs=(isolated, limits, version)) as pool:
+                initargs=(isolated, limits, version, os.getpid())) as pool:
             futures = {pool.submit(_grade_in_worker, submission, seed): submission for submission in pending}
             for future in concurrent.futures.as_completed(futures):
                 status, value = future.result()

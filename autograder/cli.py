@@ -30,6 +30,9 @@ def add_grade_arguments(parser):
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the grading inputs")
     parser.add_argument("--call-timeout", type=float, default=Limits().call_timeout,
                         help="seconds one call of a learner function may take (default %(default)s)")
+    parser.add_argument("--submission-budget", type=float, default=Limits().submission_budget,
+                        help="wall seconds one submission may take in all; functions not graded by then score 0 "
+                             "(default %(default)s)")
     parser.add_argument("--no-isolation", action="store_true",
                         help="run student code WITHOUT the sandbox (only rlimits); for machines without it")
 
@@ -59,7 +62,8 @@ def run_grade(args):
     try:
         outcome = grade_batch(submissions, args.out, args.seed, workers=args.workers,
                               isolated=not args.no_isolation, force=args.force, on_result=progress.advance,
-                              limits=Limits(call_timeout=args.call_timeout))
+                              limits=Limits(call_timeout=args.call_timeout,
+                                            submission_budget=args.submission_budget))
     except Exception as error:  # e.g. a worker could not start its sandbox
         progress.close()
         return _fail(EXIT_UNGRADED, f"grading stopped: {type(error).__name__}: {error}")

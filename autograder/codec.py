@@ -4,7 +4,10 @@ A value (arrays, dicts, tuples, lists, numbers, strings, None, nested) becomes o
 a JSON tree describing the structure plus every array in ``.npy`` format. Decoding never
 unpickles: arrays come back through ``np.load(..., allow_pickle=False)`` with a numeric dtype,
 and anything the encoder could not represent arrives as an ``Opaque`` marker naming its type.
-The encoder runs beside student code, so the decoder trusts nothing it receives.
+The encoder runs beside student code, so the decoder trusts nothing it receives, and bounds
+what it builds: the header's size, the number of nodes, and the bytes of all arrays handed out
+(each further reference to one array is a copy, so a small message could otherwise decode to
+gigabytes).
 """
 import functools
 import io
@@ -17,6 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 
 MAX_MESSAGE_BYTES = 256 * 1024 * 1024
+MAX_HEADER_BYTES = 4 * 1024 * 1024  # the JSON tree; a grading reply's is a few kB
+MAX_NODES = 200_000  # values in one decoded tree; a grading reply has about a hundred
+MAX_DECODED_BYTES = 64 * 1024 * 1024  # bytes of all arrays of one decoded value, every copy counted
 MAX_DEPTH = 16
 NUMERIC_KINDS = "biufc"
 _LENGTH = struct.Struct("<Q")
@@ -131,12 +137,15 @@ def _type_name(value):
         return "unknown object"
 
 
-def decode(message):
-    """Rebuild a value from bytes made by `encode`. Raises DecodeError on anything malformed."""
+def decode(message, max_bytes=MAX_DECODED_BYTES, max_nodes=MAX_NODES):
+    """Rebuild a value from bytes made by `encode`. Raises DecodeError on anything malformed, and on a value
+    of more than `max_nodes` nodes or whose arrays (a copy for each further reference) hold more than `max_bytes`."""
     if not isinstance(message, (bytes, bytearray, memoryview)) or len(message) > MAX_MESSAGE_BYTES:
         raise DecodeError("message missing or too large")
     view = memoryview(message)
     header, offset = _read_block(view, 0)
+    if len(header) > MAX_HEADER_BYTES:
+        raise DecodeError(f"header of {len(header)} bytes is larger than the {MAX_HEADER_BYTES}-byte limit")
     try:
         tree = json.loads(bytes(header))
     except (ValueError, UnicodeDecodeError) as error:
@@ -148,7 +157,7 @@ def decode(message):
         arrays.append(_load_array(blob))
     if offset != len(view):
         raise DecodeError("trailing bytes")
-    return _decode_node(tree, _Used(arrays), 0)
+    return _decode_node(tree, _Used(arrays, max_bytes, max_nodes), 0)
 
 
 def _read_count(view, offset):
@@ -207,22 +216,33 @@ def _parse_npy_header(header):
 
 
 class _Used(list):
-    """Decoded arrays; `take` hands out each once and copies for every further reference (no aliasing)."""
+    """Decoded arrays; `take` hands out each once and copies for every further reference (no aliasing),
+    counting the bytes handed out and (`count_node`) the nodes built against the decoder's bounds."""
 
-    def __init__(self, arrays):
+    def __init__(self, arrays, max_bytes, max_nodes):
         super().__init__(arrays)
         self.taken = set()
+        self.bytes_left, self.nodes_left = max_bytes, max_nodes
 
     def take(self, index):
+        self.bytes_left -= self[index].nbytes
+        if self.bytes_left < 0:
+            raise DecodeError("the value's arrays (with a copy for each further reference) exceed the size limit")
         if index in self.taken:
             return self[index].copy()
         self.taken.add(index)
         return self[index]
 
+    def count_node(self):
+        self.nodes_left -= 1
+        if self.nodes_left < 0:
+            raise DecodeError("the value has more nodes than the limit")
+
 
 def _decode_node(node, arrays, depth):
     if depth > MAX_DEPTH + 1 or not isinstance(node, dict):
         raise DecodeError("malformed tree")
+    arrays.count_node()
     kind = node.get("t")
     if kind == "arr":  # the most common node first
         index = node.get("i")

@@ -96,3 +96,24 @@ def test_an_array_shared_by_several_entries_travels_once_and_comes_back_unaliase
     first, second, third = codec.decode(message)
     second["again"][0] = -1.0
     assert first[0] == 0.0 and third[0][0] == 0.0 and np.array_equal(first, shared)
+
+
+def test_one_array_referenced_many_times_is_refused_beyond_the_decoded_size_limit():
+    """A reply naming one 8 MB array twenty times is a small message but 160 MB decoded: is it refused
+    (DecodeError, i.e. garbage) instead of copied twenty times, while the same array once decodes fine?"""
+    big = np.zeros(2 ** 20)
+    message = codec.encode([big] * 20)
+    assert len(message) < big.nbytes + 10_000
+    with pytest.raises(codec.DecodeError, match="size limit"):
+        codec.decode(message)
+    assert codec.decode(codec.encode([big]))[0].shape == big.shape
+
+
+def test_a_tree_of_too_many_nodes_or_too_big_a_header_is_refused():
+    """Are a flat list of 300,000 values and a header of megabytes of JSON refused before the worker builds them?"""
+    with pytest.raises(codec.DecodeError, match="nodes"):
+        codec.decode(codec.encode([None] * 300_000))
+    header = b'{"t":"str","v":"' + b"x" * (5 * 2 ** 20) + b'"}'
+    message = b"".join([codec._LENGTH.pack(len(header)), header, codec._LENGTH.pack(0)])
+    with pytest.raises(codec.DecodeError, match="header"):
+        codec.decode(message)

@@ -7,11 +7,13 @@
     host.close()
 
 The worker never imports or executes student code and never unpickles: replies are decoded by
-`autograder.codec.decode`, bounded in size and in wall time.
+`autograder.codec.decode`, bounded in size and in wall time, and must carry their call's id. Every
+write to a child has a deadline too, and each submission has a wall-clock budget
+(Limits.submission_budget): once it is spent, every further call is refused as a timeout.
 """
+import itertools
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -26,6 +28,7 @@ from autograder import codec
 from autograder.runner import (CRASHED, DEFAULT_CALL_TIMEOUT, EXCEPTION, GARBAGE, MISSING, OK, STOPS_CALLING,
                                TIMEOUT, CallOutcome)
 from autograder.sandbox import wire
+from autograder.sandbox.cleanup import remove_tree
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Public modules learners get beside the notebook; a child's scratch folder holds copies, so the
@@ -56,6 +59,7 @@ class Limits:
     load_timeout: float = 5.0
     max_restarts: int = 3
     max_reply_bytes: int = 32 * 2 ** 20
+    submission_budget: float = 60.0  # wall seconds of one submission: loading, every call and restart
 
     def for_child(self):
         return {key: value for key, value in asdict(self).items()
@@ -150,7 +154,7 @@ class SandboxHost:
         except (OSError, subprocess.TimeoutExpired):
             self.process.kill()
             self.process.wait()
-        shutil.rmtree(self.scratch_root, ignore_errors=True)
+        remove_tree(self.scratch_root)
 
 
 class SandboxRunner:
@@ -160,12 +164,16 @@ class SandboxRunner:
     names -- the callables to look for (the graded functions)
     After a crash or timeout the next call starts a fresh child (at most limits.max_restarts times);
     a function that timed out is not called again; `errors` collects load problems for the feedback.
+    budget -- wall seconds this submission may take from now on (default: limits.submission_budget);
+              once they are spent, calls in flight are stopped and every later call is refused as a TIMEOUT
     """
 
-    def __init__(self, host, cells, names=None):
+    def __init__(self, host, cells, names=None, budget=None):
         from autograder.contract import GRADED_FUNCTIONS
         self.host, self.cells, self.limits = host, list(cells), host.limits
         self.names = tuple(names or GRADED_FUNCTIONS)
+        self.budget = self.limits.submission_budget if budget is None else budget
+        self.budget_deadline = time.monotonic() + self.budget
         self.scratch = host.new_scratch()
         self.errors, self.layers = [], {}
         self.restarts, self.calls = 0, 0
@@ -202,6 +210,8 @@ class SandboxRunner:
         if name not in self.available():
             reason = self._gave_up or f"no function named {name} is defined"
             return CallOutcome(CRASHED if self._gave_up else MISSING, message=reason)
+        if time.monotonic() >= self.budget_deadline:
+            return CallOutcome(TIMEOUT, message=self._budget_spent(f"{name} was not called"))
         if name in self._timed_out:
             return CallOutcome(TIMEOUT, message=self._timed_out[name])
         if self._channel is None and not self._restart():
@@ -210,35 +220,32 @@ class SandboxRunner:
 
     def _call_in_child(self, name, calls, timeout):
         """Send `calls` to the running child and read their outcomes, until one kills the child or all are read."""
-        request = [wire.frame(wire.CALL, codec.encode({"name": name, "keep_args": [bool(keep) for _, keep in calls]}))]
+        ids = [next(_CALL_IDS) for _ in calls]
+        request = [wire.frame(wire.CALL, codec.encode({"name": name, "keep_args": [bool(keep) for _, keep in calls],
+                                                       "ids": ids}))]
         request += [_encoded_args(args) for args, _ in calls]
         start = time.monotonic()
-        self._channel.sendall(b"".join(request))
-        outcomes = []
-        for _ in calls:
+        try:  # a child still busy with (or faking) an earlier call may not read: never wait for it past the deadline
+            wire.send_before(self._channel, b"".join(request), min(start + timeout, self.budget_deadline))
+        except (wire.ChannelTimeout, wire.ChannelClosed) as error:
             self.calls += 1
-            outcome = self._read_outcome(name, start, timeout)
+            return [self._failure(name, error, start, timeout)]
+        outcomes = []
+        for call_id in ids:
+            self.calls += 1
+            outcome = self._read_outcome(name, call_id, start, timeout)
             outcomes.append(outcome)
             if self._channel is None:  # it timed out, died or sent garbage: the rest goes to a fresh child
                 break
             start = time.monotonic()  # the child starts the next call as soon as it has sent this reply
         return outcomes
 
-    def _read_outcome(self, name, start, timeout):
+    def _read_outcome(self, name, call_id, start, timeout):
         try:
-            kind, payload = wire.receive_frame(self._channel, start + timeout, self.limits.max_reply_bytes)
-        except wire.ChannelTimeout:
-            self._kill()
-            message = f"{name} did not return within {timeout:g} s (stopped; not called again)"
-            self._timed_out[name] = message
-            return CallOutcome(TIMEOUT, message=message, seconds=time.monotonic() - start)
-        except (wire.ChannelClosed, OSError):
-            self._kill()
-            return CallOutcome(CRASHED, seconds=time.monotonic() - start, message=(
-                f"the process running {name} died (os._exit, a crash, or a resource limit such as memory or CPU)"))
-        except wire.ChannelGarbage as error:
-            self._kill()
-            return CallOutcome(GARBAGE, message=str(error), seconds=time.monotonic() - start)
+            kind, payload = wire.receive_frame(self._channel, min(start + timeout, self.budget_deadline),
+                                               self.limits.max_reply_bytes, call_id)
+        except (wire.ChannelTimeout, wire.ChannelClosed, wire.ChannelGarbage, OSError) as error:
+            return self._failure(name, error, start, timeout)
         seconds = time.monotonic() - start
         if kind == wire.RAISED:
             return CallOutcome(EXCEPTION, message=_decoded_text(payload), seconds=seconds)
@@ -247,11 +254,35 @@ class SandboxRunner:
             return CallOutcome(GARBAGE, message=f"unexpected frame {kind!r} instead of a reply", seconds=seconds)
         try:
             value, args_after = codec.decode(payload)
-        except Exception as error:  # forged bytes may be nested too deeply, or not a pair: never our crash
+        except Exception as error:  # forged bytes may be nested too deeply, too large, or not a pair: never our crash
             self._kill()  # whatever wrote them may still be running
             return CallOutcome(GARBAGE, message=f"undecodable reply: {type(error).__name__}: {str(error)[:200]}",
                                seconds=seconds)
         return CallOutcome(OK, value=value, args_after=args_after, seconds=seconds)
+
+    def _failure(self, name, error, start, timeout):
+        """The outcome of a call whose channel timed out, closed or carried garbage (the child is killed)."""
+        self._kill()
+        seconds = time.monotonic() - start
+        if isinstance(error, wire.ChannelTimeout):
+            if start + timeout > self.budget_deadline:
+                return CallOutcome(TIMEOUT, message=self._budget_spent(f"{name} was stopped"), seconds=seconds)
+            message = f"{name} did not return within {timeout:g} s (stopped; not called again)"
+            self._timed_out[name] = message
+            return CallOutcome(TIMEOUT, message=message, seconds=seconds)
+        if isinstance(error, wire.ChannelGarbage):
+            return CallOutcome(GARBAGE, message=str(error), seconds=seconds)
+        return CallOutcome(CRASHED, seconds=seconds, message=(
+            f"the process running {name} died (os._exit, a crash, or a resource limit such as memory or CPU)"))
+
+    def _budget_spent(self, what):
+        """The message of a call cut off or refused because the submission's time budget is spent (noted once in errors)."""
+        message = f"the time budget of {self.budget:g} s for this submission ran out; {what}"
+        note = (f"the time budget of {self.budget:g} s for this submission ran out: "
+                "the functions not graded by then score 0")
+        if note not in self.errors:
+            self.errors.append(note)
+        return message
 
     # -- child lifecycle ------------------------------------------------------
     def _start(self):
@@ -290,9 +321,9 @@ class SandboxRunner:
         request = {"cells": self.cells, "names": list(self.names), "skip": sorted(self._skip),
                    "unavailable_modules": list(UNAVAILABLE_MODULES)}
         last_statement = None
-        deadline = time.monotonic() + self.limits.load_timeout
+        deadline = min(time.monotonic() + self.limits.load_timeout, self.budget_deadline)
         try:
-            self._channel.sendall(wire.frame(wire.CALL, codec.encode(request)))
+            wire.send_before(self._channel, wire.frame(wire.CALL, codec.encode(request)), deadline)
             while True:
                 kind, payload = wire.receive_frame(self._channel, deadline, self.limits.max_reply_bytes)
                 if kind == wire.PROGRESS:
@@ -312,7 +343,10 @@ class SandboxRunner:
         except Exception as error:  # death, hang, or a forged report: all the child's doing
             self._kill()
             timed_out = isinstance(error, wire.ChannelTimeout)
-            if last_statement is not None and last_statement not in self._skip:
+            if time.monotonic() >= self.budget_deadline:
+                self._gave_up = self._budget_spent("your code was still loading")
+                self.restarts = self.limits.max_restarts
+            elif last_statement is not None and last_statement not in self._skip:
                 self._skip.add(last_statement)  # the statement running when it died or hung
             elif timed_out or last_statement is None:
                 self._gave_up = "loading your code " + ("took too long" if timed_out else "killed the process")
@@ -327,9 +361,12 @@ class SandboxRunner:
             raise SandboxError("could not kill every process of the sandbox uid")
 
     def close(self):
-        """Kill everything the submission started and delete its scratch directory."""
+        """Kill everything the submission started and delete its scratch directory (however deep its tree)."""
         self._kill()
-        shutil.rmtree(self.scratch, ignore_errors=True)
+        remove_tree(self.scratch)
+
+
+_CALL_IDS = itertools.count(1)  # ids of this worker's calls: a reply must carry its call's (0 is no call)
 
 
 # (ids of the arguments) -> (the arguments, their A frame), for argument trees whose arrays are all

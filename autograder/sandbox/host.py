@@ -8,7 +8,9 @@ Control protocol with its worker (one SOCK_SEQPACKET socket, JSON messages):
     {"op": "spawn", "scratch": dir} + the child's socket as an fd  ->  {"pid": pid}
     {"op": "sweep"}   ->  {"clean": bool}   (SIGKILL every process of the sandbox uid, reap them)
     {"op": "cpu"}     ->  {"host": s, "children": s}   (CPU seconds, for benchmarks)
-    end of stream     ->  sweep, then exit
+    end of stream     ->  sweep, delete the scratch root (its working directory), then exit
+It also does that when its worker dies (PR_SET_PDEATHSIG: SIGTERM), so a grading run killed
+with SIGTERM or SIGKILL leaves no process of the sandbox uid and no scratch folder behind.
 The child speaks the frames of `autograder.sandbox.wire` with the worker on its own socket.
 """
 import gc
@@ -22,6 +24,7 @@ import sys
 import time
 
 from autograder.sandbox import isolation
+from autograder.sandbox.cleanup import remove_tree
 
 # What learners import, loaded here because a child cannot read the Python installation.
 PRELOADED_MODULES = (
@@ -96,6 +99,9 @@ class Settings:
 
 def main(argv):
     settings = Settings(argv)
+    scratch_root = os.getcwd()  # the worker starts its host in the host's scratch root
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    isolation._libc.prctl(isolation._PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)  # the worker died: clean up, exit
     preload()
     preload_helpers(settings.helpers)
     _refuse_secrets()
@@ -114,6 +120,21 @@ def main(argv):
     control.send(json.dumps({"ready": True, "pid": os.getpid(), "landlock_abi": abi,
                              "sweeper_pid": sweeper.pid if sweeper else None}).encode())
     children = set()
+    try:
+        _serve_worker(control, children, settings, seccomp_rules, abi, sweeper)
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second signal must not cut the clean-up short
+        _sweep(children, sweeper)
+        os.chdir("/")
+        remove_tree(scratch_root)
+
+
+def _exit_on_signal(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def _serve_worker(control, children, settings, seccomp_rules, abi, sweeper):
+    """Answer the worker's control requests until it closes the socket (or dies)."""
     while True:
         try:
             message, fds, _, _ = socket.recv_fds(control, 65536, 2)
@@ -136,8 +157,10 @@ def main(argv):
             reply = {"error": f"unknown op {request['op']!r}"}
         for fd in fds:
             os.close(fd)
-        control.send(json.dumps(reply).encode())
-    _sweep(children, sweeper)
+        try:
+            control.send(json.dumps(reply).encode())
+        except OSError:  # the worker is gone
+            break
 
 
 def _refuse_secrets():
@@ -188,6 +211,9 @@ def _child_main(child_fd, scratch, settings, seccomp_rules, abi):
         if settings.isolated:
             if settings.netns_per_child:
                 _timed(layers, "network namespace", isolation.enter_network_namespace)
+            _timed(layers, "ipc namespace", isolation.enter_ipc_namespace)
+            _timed(layers, "chroot", isolation.enter_scratch_root, scratch)
+            scratch = "/"  # where the scratch directory now is, for Landlock and imports
             _timed(layers, "uid switch", isolation.switch_user, settings.uid)
             isolation.die_with_parent()
             _timed(layers, "landlock", isolation.restrict_filesystem, scratch, abi)
@@ -201,6 +227,7 @@ def _child_main(child_fd, scratch, settings, seccomp_rules, abi):
     sys.path_importer_cache.clear()
     sys.dont_write_bytecode = True
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _serve(channel, layers)
 
 
@@ -235,12 +262,12 @@ def _serve(channel, layers):
         arg_payloads = [_read_payload(channel) for _ in request["keep_args"]]
         if any(payload is None for payload in arg_payloads):
             return
-        for payload, keep_args in zip(arg_payloads, request["keep_args"]):
+        for payload, keep_args, call_id in zip(arg_payloads, request["keep_args"], request["ids"]):
             try:
                 args = list(codec.decode(payload))
-                wire.send_frame(channel, wire.REPLY, invoke(namespace.get(request["name"]), args, keep_args))
+                wire.send_frame(channel, wire.REPLY, invoke(namespace.get(request["name"]), args, keep_args), call_id)
             except BaseException as error:  # learner exceptions, SystemExit included, are results
-                wire.send_frame(channel, wire.RAISED, codec.encode(_safe_describe(describe_exception, error)))
+                wire.send_frame(channel, wire.RAISED, codec.encode(_safe_describe(describe_exception, error)), call_id)
 
 
 def _safe_describe(describe, error):
@@ -264,7 +291,7 @@ def _read_payload(channel):
     header = _recv_exactly(channel, wire._HEADER.size)
     if header is None:
         return None
-    kind, length = wire._HEADER.unpack(header)
+    kind, _, length = wire._HEADER.unpack(header)
     return _recv_exactly(channel, length)
 
 

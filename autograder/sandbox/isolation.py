@@ -5,14 +5,21 @@ them one by one:
 
 * limit_resources -- rlimits: CPU seconds, address space, processes, file size, open files, no core
 * enter_network_namespace -- unshare(CLONE_NEWNET): no interface but a loopback that is down
+* enter_ipc_namespace -- unshare(CLONE_NEWIPC): SysV segments, queues and semaphores and POSIX
+  message queues of this child only, gone with it (seccomp denies those calls anyway)
+* enter_scratch_root -- chroot into the scratch directory: nothing else of the machine can even be
+  stat'ed or readlink'ed (the course root, /proc/self/cwd), and the child's cwd reads "/"
 * switch_user -- setgroups([]), then an unprivileged uid/gid, so RLIMIT_NPROC applies (it is
   ignored for uid 0) and `kill(-1)` as that uid later reaches everything the child made
 * restrict_filesystem -- Landlock: read and write only beneath the scratch directory
   (and /dev/null, /dev/urandom); also scopes signals and abstract Unix sockets (ABI >= 6)
   and TCP bind/connect (ABI >= 4)
-* seccomp_filter -- deny ptrace, process_vm_*, mounts, namespaces, bpf, io_uring, keyrings,
-  every socket family except AF_UNIX (Landlock does not cover UDP), and connect/bind/listen/accept
-  (so not even Unix sockets on the machine, e.g. /dev/log, are reachable)
+* seccomp_filter -- deny ptrace, process_vm_*, mounts, namespaces (unshare, setns, clone with a
+  CLONE_NEW* flag; clone3, whose flags seccomp cannot read, answers ENOSYS so libc falls back to
+  clone), bpf, io_uring, keyrings, SysV IPC and POSIX message queues, inotify, every socket family
+  except AF_UNIX (Landlock does not cover UDP), connect/bind/listen/accept, sendto with an address
+  and sendmsg/sendmmsg (so no Unix socket on the machine, e.g. /dev/log, is reachable, not even by
+  an unconnected datagram)
 
 `missing_features()` says which of them this machine cannot provide.
 """
@@ -30,6 +37,9 @@ _PR_SET_NO_NEW_PRIVS = 38
 _PR_SET_PDEATHSIG = 1
 _PR_SET_DUMPABLE = 4
 _CLONE_NEWNET = 0x40000000
+_CLONE_NEWIPC = 0x08000000
+# CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET (CLONE_NEWTIME exists only for clone3/unshare)
+_CLONE_NAMESPACE_FLAGS = (0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000, 0x40000000)
 
 # Landlock filesystem rights, and the ABI version that introduced the last ones.
 _FS_EXECUTE, _FS_WRITE_FILE, _FS_READ_FILE, _FS_READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1 << 3
@@ -92,6 +102,24 @@ def enter_network_namespace():
     _check(_libc.unshare(_CLONE_NEWNET), "unshare(CLONE_NEWNET)")
 
 
+def enter_ipc_namespace():
+    """Give this process its own IPC namespace. Returns False when the kernel refuses (no CAP_SYS_ADMIN):
+    the seccomp filter denies every SysV IPC and POSIX message queue call anyway."""
+    return _libc.unshare(_CLONE_NEWIPC) == 0
+
+
+def enter_scratch_root(scratch):
+    """chroot into `scratch` (needs root or CAP_SYS_CHROOT): from now on "/" is the scratch directory.
+
+    Landlock decides what may be opened but not what may be stat'ed or readlink'ed; after this no
+    path outside the scratch directory resolves at all. The caller then drops root (switch_user),
+    so the chroot cannot be left, and the seccomp filter denies chroot.
+    """
+    os.chdir(scratch)
+    os.chroot(scratch)
+    os.chdir("/")
+
+
 def switch_user(uid):
     """Drop every group and become uid/gid `uid` for good (real, effective and saved ids)."""
     os.setgroups([])
@@ -102,7 +130,9 @@ def switch_user(uid):
 
 
 def die_with_parent():
-    """Ask the kernel to SIGKILL this process when the host that forked it dies (set after switch_user)."""
+    """Ask the kernel to SIGKILL this process when its parent dies (a child: the host; a worker: the batch).
+
+    In a child, set it after switch_user (a uid change clears it)."""
     _check(_libc.prctl(_PR_SET_PDEATHSIG, 9, 0, 0, 0), "prctl(PR_SET_PDEATHSIG)")
 
 
@@ -125,8 +155,10 @@ def restrict_filesystem(scratch, abi=None):
     try:
         everything = _fs_rights(abi)
         _allow(ruleset, scratch, everything & ~_FS_EXECUTE)
-        _allow(ruleset, "/dev/null", (_FS_READ_FILE | _FS_WRITE_FILE) & everything)
-        _allow(ruleset, "/dev/urandom", _FS_READ_FILE)
+        for device, rights in (("/dev/null", (_FS_READ_FILE | _FS_WRITE_FILE) & everything),
+                               ("/dev/urandom", _FS_READ_FILE)):
+            if os.path.exists(device):  # not inside a chroot into the scratch directory
+                _allow(ruleset, device, rights)
         _check(_libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)")
         _check(_libc.syscall(_SYS_LANDLOCK_RESTRICT_SELF, ctypes.c_int(ruleset), ctypes.c_uint32(0)),
                "landlock_restrict_self")
@@ -154,6 +186,11 @@ _DENIED_SYSCALLS = (
     "name_to_handle_at", "fanotify_init", "move_mount", "open_tree", "fsopen", "fsmount", "fsconfig",
     "pidfd_getfd", "kcmp",
     "connect", "bind", "listen", "accept", "accept4",  # the child only uses the socket it was given
+    "sendmsg", "sendmmsg",  # may name a destination (seccomp cannot read it); the child's replies use sendto
+    # SysV IPC and POSIX message queues: a place outside the scratch folder shared with later children
+    "shmget", "shmat", "shmdt", "shmctl", "msgget", "msgsnd", "msgrcv", "msgctl", "semget", "semop",
+    "semtimedop", "semctl", "mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive", "mq_notify", "mq_getsetattr",
+    "inotify_init", "inotify_init1", "inotify_add_watch", "fanotify_mark",  # watching the grader's files
 )
 
 
@@ -175,6 +212,10 @@ def build_seccomp_filter():
     rules.add_rule(pyseccomp.ERRNO(errno.EAFNOSUPPORT), "socket", pyseccomp.Arg(0, pyseccomp.NE, socket.AF_UNIX))
     rules.add_rule(pyseccomp.ERRNO(errno.EAFNOSUPPORT), "socketpair",
                    pyseccomp.Arg(0, pyseccomp.NE, socket.AF_UNIX))
+    rules.add_rule(pyseccomp.ERRNO(errno.EPERM), "sendto", pyseccomp.Arg(4, pyseccomp.NE, 0))  # an address given
+    for flag in _CLONE_NAMESPACE_FLAGS:  # clone's first argument is its flags on x86_64 and aarch64
+        rules.add_rule(pyseccomp.ERRNO(errno.EPERM), "clone", pyseccomp.Arg(0, pyseccomp.MASKED_EQ, flag, flag))
+    rules.add_rule(pyseccomp.ERRNO(errno.ENOSYS), "clone3")
     return rules
 
 

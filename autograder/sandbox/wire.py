@@ -1,20 +1,24 @@
 """Framing of the byte stream between a grading worker and a sandboxed child.
 
-A frame is one kind byte, an 8-byte little-endian length, then the payload (bytes made by
-`autograder.codec.encode`). The reading side bounds the length and the wall time, because
-the writer may be hostile.
+A frame is one kind byte, an 8-byte little-endian call id, an 8-byte little-endian length, then
+the payload (bytes made by `autograder.codec.encode`). The reading side bounds the length and the
+wall time and checks the call id, because the writer may be hostile: a reply whose id is not the
+call's (e.g. one forged by learner code, or left over from an earlier call) is garbage. The worker's
+writes have deadlines too, so a child that stops reading cannot hold it.
 
 Kinds, child -> worker:  P progress (statement number), L load report, R reply of a call,
                          E the call raised (payload: message), X isolation failed (payload: message)
 Kinds, worker -> child:  C request: the load request, or a call request {"name", "keep_args": [bool, ...]}
                          followed by one A frame per call (payload: the encoded tuple of its arguments);
-                         the child answers each call with an R or E frame, in order
+                         the child answers each call with an R or E frame carrying that call's id
+                         (the request's "ids"), in order; every other frame has id 0
 """
 import select
+import socket
 import struct
 import time
 
-_HEADER = struct.Struct("<cQ")
+_HEADER = struct.Struct("<cQQ")  # kind, call id, payload length
 PROGRESS, LOADED, REPLY, RAISED, SETUP_FAILED, CALL, ARGS = b"P", b"L", b"R", b"E", b"X", b"C", b"A"
 KINDS = {PROGRESS, LOADED, REPLY, RAISED, SETUP_FAILED, CALL, ARGS}
 
@@ -31,24 +35,47 @@ class ChannelGarbage(Exception):
     """The other end sent something that is not a well-formed frame, or one that is too large."""
 
 
-def frame(kind, payload=b""):
-    return _HEADER.pack(kind, len(payload)) + payload
+def frame(kind, payload=b"", call_id=0):
+    return _HEADER.pack(kind, call_id, len(payload)) + payload
 
 
-def send_frame(fd_owner, kind, payload=b""):
+def send_frame(fd_owner, kind, payload=b"", call_id=0):
     """Write one frame on a blocking socket (the child's side: it never needs a deadline)."""
-    fd_owner.sendall(frame(kind, payload))
+    fd_owner.sendall(frame(kind, payload, call_id))
 
 
-def receive_frame(sock, deadline, max_bytes):
+def send_before(sock, data, deadline):
+    """Write all of `data` on `sock` before `deadline` (time.monotonic()), writing only when poll says there is room.
+
+    Raises ChannelTimeout when the reader does not take it in time, ChannelClosed when it is gone.
+    """
+    view, sent = memoryview(data), 0
+    poller = select.poll()
+    poller.register(sock, select.POLLOUT)
+    while sent < len(view):
+        wait = deadline - time.monotonic()
+        if wait <= 0 or not poller.poll(wait * 1000):
+            raise ChannelTimeout()
+        try:
+            sent += sock.send(view[sent:sent + (1 << 20)], socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            continue
+        except OSError as error:  # EPIPE, ECONNRESET: the child died
+            raise ChannelClosed() from error
+
+
+def receive_frame(sock, deadline, max_bytes, call_id=0):
     """Read one frame from `sock` (reads only when poll says data is there) before `deadline` (time.monotonic()).
 
+    call_id -- the id the frame must carry (that of the call it answers; 0 outside calls)
     Returns (kind, payload). Raises ChannelClosed, ChannelTimeout or ChannelGarbage.
     """
     header = _read_exactly(sock, _HEADER.size, deadline)
-    kind, length = _HEADER.unpack(header)
+    kind, frame_id, length = _HEADER.unpack(header)
     if kind not in KINDS:
         raise ChannelGarbage(f"unknown frame kind {kind!r}")
+    if frame_id != call_id:
+        raise ChannelGarbage(f"a frame for call {frame_id} arrived while call {call_id} was awaited")
     if length > max_bytes:
         raise ChannelGarbage(f"reply of {length} bytes is larger than the {max_bytes}-byte limit")
     return kind, _read_exactly(sock, length, deadline)
