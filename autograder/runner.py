@@ -79,7 +79,8 @@ def describe_exception(error):
     learner = [frame for frame in traceback.extract_tb(error.__traceback__) if is_learner_file(frame.filename)]
     if learner:
         frame = learner[-1]
-        text += f" ({frame.filename}, line {frame.lineno}, in {frame.name}: {(frame.line or '').strip()[:120]})"
+        where = frame.filename.rsplit("/", 1)[-1] if frame.filename.startswith("/") else frame.filename  # own module
+        text += f" ({where}, line {frame.lineno}, in {frame.name}: {(frame.line or '').strip()[:120]})"
     return text
 
 
