@@ -6,7 +6,8 @@ Each worker process owns one sandbox host (a fork server holding no secrets) and
 unprivileged uid, locked for the worker's life so that concurrent batches never share a uid.
 Every result is appended as one full line, flushed and fsync'ed as soon as it is known; a
 rerun reads the file back, ignores a torn last line, and grades only what is missing (or
-everything with force). At the end the file is rewritten in submission order (atomically), so
+everything with force): a result counts as there only for the same submission id, content
+(`Submission.digest`), seed and grader version, so a changed file under a graded id is regraded. At the end the file is rewritten in submission order (atomically), so
 an interrupted and resumed batch ends with the same file as an uninterrupted one, timings aside.
 A worker dies with the process that started the batch (PR_SET_PDEATHSIG), and its host then sweeps
 its uid and exits, so a batch killed by a timeout (SIGTERM or SIGKILL) leaves nothing running
@@ -36,13 +37,19 @@ UID_LOCK_DIR = Path(tempfile.gettempdir()) / "autograder-sandbox-uids"
 TIMING_FIELDS = ("seconds",)
 
 
+def grader_sources():
+    """Every file that decides a grade: all of the grader's code (checks, cases, compare, mistakes, codec,
+    runner, the sandbox and its loader, reading submissions, ...), the reference solutions and the helper
+    modules children get. Whole folders, so a module added later is never forgotten."""
+    from autograder.sandbox.client import LEARNER_HELPERS
+    sources = sorted((PROJECT_ROOT / "autograder").rglob("*.py")) + sorted((PROJECT_ROOT / "solutions").rglob("*.py"))
+    return sources + sorted(LEARNER_HELPERS)
+
+
 def grader_version():
-    """Short hash of everything that decides a grade (graders, points, reference), for the results."""
+    """Short hash of `grader_sources()` (paths and contents), stored with every result."""
     digest = hashlib.sha256()
-    sources = [PROJECT_ROOT / "autograder" / "grading.py", PROJECT_ROOT / "autograder" / "contract.py"]
-    sources += sorted((PROJECT_ROOT / "autograder" / "checks").rglob("*.py"))
-    sources += sorted((PROJECT_ROOT / "solutions").glob("*.py"))
-    for path in sources:
+    for path in grader_sources():
         if path.is_file():
             digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
@@ -124,7 +131,7 @@ def grade_one(host, submission, seed, version):
             functions.setdefault(name, ungraded_functions("the grader gave no result")[name])
     return {"submission": submission.id, "score": float(sum(entry["score"] for entry in functions.values())),
             "max_score": MAX_SCORE, "functions": functions, "errors": errors, "seed": seed,
-            "grader_version": version, "seconds": round(time.monotonic() - start, 4)}
+            "grader_version": version, "content_hash": submission.digest(), "seconds": round(time.monotonic() - start, 4)}
 
 
 # -- worker processes ---------------------------------------------------------
@@ -194,11 +201,14 @@ def grade_batch(submissions, out_path, seed, workers=None, isolated=True, force=
 
     on_result -- called after each graded submission (for a progress bar)
     """
+    ids = [submission.id for submission in submissions]
+    if len(set(ids)) != len(ids):  # one line per id in the results: two submissions must never share one
+        raise ValueError("two submissions share an id: " + ", ".join(sorted({i for i in ids if ids.count(i) > 1})))
     version = grader_version()
     existing = read_results(out_path)
-    done = set() if force else {record["submission"] for record in existing
+    done = set() if force else {(record["submission"], record.get("content_hash")) for record in existing
                                 if record.get("seed") == seed and record.get("grader_version") == version}
-    pending = [submission for submission in submissions if submission.id not in done]
+    pending = [submission for submission in submissions if (submission.id, submission.digest()) not in done]
     outcome = BatchOutcome(records=[], skipped=len(submissions) - len(pending))
     new_records = []
     if pending:

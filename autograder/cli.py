@@ -71,8 +71,9 @@ def run_grade(args):
     if args.csv:
         write_csv(args.csv, outcome.records)
     print_summary(outcome, len(submissions))
+    from autograder.safe_text import printable
     for submission_id, why in outcome.failures:
-        print(f"NOT GRADED {submission_id}: {why}", file=sys.stderr)
+        print(f"NOT GRADED {printable(submission_id)}: {printable(why)}", file=sys.stderr)
     return EXIT_UNGRADED if outcome.failures else EXIT_OK
 
 
@@ -119,11 +120,12 @@ class _Progress:
 def write_csv(path, records):
     """One row per submission: id, total, max, each function's score, number of submission-level errors."""
     from autograder.contract import GRADED_FUNCTIONS
-    with open(path, "w", newline="") as handle:
+    from autograder.safe_text import spreadsheet_cell
+    with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["submission", "score", "max_score", *GRADED_FUNCTIONS, "errors"])
         for record in records:
-            writer.writerow([record["submission"], record["score"], record["max_score"],
+            writer.writerow([spreadsheet_cell(record["submission"]), record["score"], record["max_score"],
                              *(record["functions"][name]["score"] for name in GRADED_FUNCTIONS),
                              len(record.get("errors", []))])
 

@@ -86,7 +86,9 @@ def grade_function(runner, name, seed=DEFAULT_SEED, earlier=None):
     if not any(outcome.ok for outcome in outcomes):
         notes = _dependency_notes(runner, spec, seed, function, earlier) if outcomes[0].status != MISSING else []
         header = f"{name}: 0/{POINTS[name]:g} points. {failure_reason(name, outcomes[0])}"
-        return _result(name, 0.0, "\n".join([header] + notes), None)
+        named = mistakes.recognise_failure(outcomes)  # e.g. np.float, or Dinosaurus Island's gradients["db"]
+        lines = [f"  Recognised mistake: {named.name}. {named.hint}"] if named else []
+        return _result(name, 0.0, "\n".join([header] + lines + notes), named.name if named else None)
     verdicts = [judge_outcome(spec, case, outcome) for case, outcome in zip(graded_cases, outcomes)]
     earned, lines = _score_checks(spec, graded_cases, verdicts)
     garbage = _garbage_reason(verdicts)
@@ -117,6 +119,7 @@ def _explain(runner, spec, seed, function, outcomes, verdicts, earlier):
     recognised = _recognise(spec, seed, outcomes)
     if notes and spec.helper:  # the helper is wrong too: its mistake is the likelier explanation
         recognised.sort(key=lambda m: f"(in {spec.helper})" not in m.name)
+    recognised = recognised or [named for named in [mistakes.recognise_failure(outcomes)] if named]
     lines = [f"  Recognised mistake: {m.name}. {m.hint}" for m in recognised[:2]]
     return (recognised[0].name if recognised else None), lines + notes
 

@@ -219,20 +219,21 @@ def restore_notebook_names(course):
     Returns:
     {student id: original file name} of the notebooks renamed.
     """
-    import nbformat
-    from autograder.nbgrader_plugin import METADATA_KEY
+    import json
+
+    from autograder.nbgrader_plugin import INSTRUCTOR_NOTICES
     renamed = {}
     for folder in sorted((course.root / "submitted").glob(f"*/{ASSIGNMENT}")):
         expected = folder / NOTEBOOK
         others = sorted(p for p in folder.glob("*.ipynb") if p.name != NOTEBOOK)
         if expected.exists() or len(others) != 1:
             continue
-        nb = nbformat.read(others[0], as_version=4)
-        nb.metadata.setdefault(METADATA_KEY, {})["notices"] = [
-            f"Your notebook was handed in as '{others[0].name}'; it was graded as {NOTEBOOK}."]
-        nbformat.write(nb, expected)
-        shutil.copystat(others[0], expected)
+        shutil.copy2(others[0], expected)
         renamed[folder.parent.name] = others[0].name
+    # the notice goes where students cannot write (notebook metadata is the student's and is not trusted)
+    notices = {student: [f"Your notebook was handed in as '{name}'; it was graded as {NOTEBOOK}."]
+               for student, name in renamed.items()}
+    (course.root / INSTRUCTOR_NOTICES).write_text(json.dumps(notices, indent=1, sort_keys=True))
     return renamed
 
 

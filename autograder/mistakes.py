@@ -9,6 +9,7 @@ Size letters: n_x input size, n_a hidden size, n_y output size, m examples, T_x 
 """
 import copy
 import functools
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -327,3 +328,57 @@ def recognise(name, seed, learner_outputs):
     # "dWax not clipped" adds nothing when "nothing clipped" explains dWax and more
     return [mistake for mistake, changed in recognised.items()
             if not any(changed < other for other in recognised.values())]
+
+
+# ---- mistakes named by how the calls failed or which keys they returned, not by their numbers --------
+# (from learners' code written for other course versions: NumPy 2 removed the old aliases, and the
+# Dinosaurus Island assignment names the hidden bias b / db where this one says ba / dba)
+
+@dataclass(frozen=True)
+class FailureMistake:
+    """A mistake recognised from an exception message or a returned dict: name and hint, as for Mistake."""
+    name: str
+    hint: str
+
+
+_REMOVED_FROM_NUMPY = {"float": "float", "int": "int", "bool": "bool", "object": "object", "str": "str",
+                       "complex": "complex", "long": "int", "unicode": "str", "float_": "np.float64",
+                       "complex_": "np.complex128", "NaN": "np.nan", "NAN": "np.nan", "Inf": "np.inf",
+                       "Infinity": "np.inf", "infty": "np.inf", "PINF": "np.inf", "NINF": "-np.inf",
+                       "asscalar": "a.item()", "alltrue": "np.all", "sometrue": "np.any", "product": "np.prod",
+                       "cumproduct": "np.cumprod", "round_": "np.round", "trapz": "np.trapezoid", "in1d": "np.isin",
+                       "asfarray": "np.asarray(a, dtype=float)", "msort": "np.sort(a, axis=0)"}
+_NUMPY_ATTRIBUTE = re.compile(r"module 'numpy' has no attribute '(\w+)'|`np\.(\w+)` was removed")
+_DINOSAURUS_KEY = re.compile(r"^KeyError: '(d?b)'")
+DINOSAURUS_KEYS = FailureMistake(
+    "Dinosaurus Island key names (b, db) instead of ba, dba",
+    "This assignment names the hidden-state bias ba and its gradient dba (the Dinosaurus Island assignment "
+    "says b and db): use parameters['ba'] and gradients['dba'], and return 'dba'.")
+
+
+def removed_numpy_name(name):
+    """The mistake of using `np.<name>`, a name NumPy removed (np.float, np.int, np.float_, np.NaN, ...)."""
+    instead = _REMOVED_FROM_NUMPY.get(name, "the current name (see the NumPy 2 migration guide)")
+    return FailureMistake("a name removed from NumPy (np.float, np.int, ...)",
+                          f"np.{name} no longer exists in NumPy: use {instead} instead.")
+
+
+def recognise_failure(outcomes):
+    """The FailureMistake that explains failed or malformed calls, or None.
+
+    outcomes -- the CallOutcomes of one graded function: an exception message naming a removed NumPy
+                name or a Dinosaurus key, or a returned dict with "db" and no "dba", is recognised
+    """
+    for outcome in outcomes:
+        message = outcome.message or ""
+        removed = _NUMPY_ATTRIBUTE.search(message) if outcome.status == "exception" else None
+        name = removed and (removed.group(1) or removed.group(2))
+        if name and (name in _REMOVED_FROM_NUMPY or "was removed" in removed.group(0)):
+            return removed_numpy_name(name)
+        if outcome.status == "exception" and _DINOSAURUS_KEY.match(message):
+            return DINOSAURUS_KEYS
+        returned = outcome.value if outcome.ok else None
+        for value in (returned if type(returned) is tuple else (returned,)):
+            if type(value) is dict and "db" in value and "dba" not in value:
+                return DINOSAURUS_KEYS
+    return None

@@ -13,6 +13,11 @@ Two preprocessors plug into nbgrader 0.9's ``autograde`` (see `use_sandboxed_gra
   or in a kernel with the grader's rights.
 
 A hidden-test cell is matched to its function by its grade id, ``<function>_hidden_tests``.
+
+Nothing of the submission's own notebook metadata is trusted: the sanitize step drops its
+``rnn_autograder`` entry before writing this run's notices there (the channel to the autograde
+step), notices of the instructor's tools come from INSTRUCTOR_NOTICES in the course folder, and a
+learner cell posing as the notes cell loses that cell id.
 """
 import json
 import subprocess
@@ -29,6 +34,7 @@ from autograder.contract import GRADED_FUNCTIONS, HIDDEN_TESTS_SUFFIX
 
 METADATA_KEY = "rnn_autograder"  # notebook metadata: {"notices": [...], "result": {...}}
 NOTES_CELL_ID = "rnn-autograder-notes"
+INSTRUCTOR_NOTICES = "autograder_notices.json"  # in the course folder: {student id: [notice, ...]}
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -58,8 +64,9 @@ class ReportingOverwriteCells(OverwriteCells):
 
     def preprocess(self, nb, resources):
         self._changes = []
+        nb.metadata.pop(METADATA_KEY, None)  # the student's copy of our metadata is the student's text
         nb, resources = super().preprocess(nb, resources)
-        notices(nb).extend(self._changes)
+        notices(nb).extend(instructor_notices(resources.get("nbgrader", {}).get("student")) + self._changes)
         return nb, resources
 
     def preprocess_cell(self, cell, resources, cell_index):
@@ -92,6 +99,15 @@ class ReportingOverwriteCells(OverwriteCells):
         return nb, resources
 
 
+def instructor_notices(student, path=INSTRUCTOR_NOTICES):
+    """Notices the instructor's tools left for `student` in `path` (relative to the course folder nbgrader runs in)."""
+    try:
+        found = json.loads(Path(path).read_text()).get(student, [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [str(notice) for notice in found] if isinstance(found, list) else []
+
+
 def _positions(nb):
     return {cell.metadata["nbgrader"]["grade_id"]: index for index, cell in enumerate(nb.cells)
             if "grade_id" in cell.metadata.get("nbgrader", {})}
@@ -122,6 +138,9 @@ class SandboxedHiddenTests(NbGraderPreprocessor):
             cell.outputs = function_outputs(name, result["functions"].get(name))
             cell.execution_count = 1
         messages = notices(nb) + list(result.get("errors") or [])
+        for number, cell in enumerate(nb.cells):
+            if cell.get("id") == NOTES_CELL_ID:  # a learner's cell posing as ours keeps its text, not our id
+                cell["id"] = f"learner-cell-{number}"
         nb.cells.insert(0, notes_cell(result, messages))
         nb.metadata[METADATA_KEY]["result"] = result
         return nb, resources

@@ -90,9 +90,11 @@ def pytest_collection(session):
     grading = session.config.stash.get(SUBMISSIONS, None)
     if grading is None:
         return None
+    from autograder.safe_text import printable
     items = []
     for submission in grading.submissions:
-        node = SubmissionNode.from_parent(session, name=submission.id, nodeid=submission.id,
+        name = printable(submission.id)  # a learner's file name must not drive the terminal
+        node = SubmissionNode.from_parent(session, name=name, nodeid=name,
                                           submission=submission, grading=grading)
         items.extend(session.genitems(node))
     hook = session.config.hook

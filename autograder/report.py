@@ -17,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE
+from autograder.safe_text import spreadsheet_cell
 
 GRADE_SHEET = "grades.csv"
 SCORE_HISTOGRAM = "scores.png"
@@ -41,7 +42,7 @@ def load_results(path):
     list of those objects in file order. Raises ResultsError naming the line of any malformed entry.
     """
     results = []
-    for number, line in enumerate(Path(path).read_text().splitlines(), start=1):
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
         if not line.strip():
             continue
         try:
@@ -77,11 +78,11 @@ def grade_sheet(results):
 def write_grade_sheet(results, path):
     """Write the grade sheet (see grade_sheet) as CSV to `path`; scores are printed like 41 or 7.5."""
     header, rows = grade_sheet(results)
-    with open(path, "w", newline="") as handle:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
         for row in rows:
-            writer.writerow([row[0], *(f"{value:g}" for value in row[1:])])
+            writer.writerow([spreadsheet_cell(row[0]), *(f"{value:g}" for value in row[1:])])
     return Path(path)
 
 

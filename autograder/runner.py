@@ -72,14 +72,35 @@ def call_each(runner, name, calls, timeout=DEFAULT_CALL_TIMEOUT):
 
 
 def describe_exception(error):
-    """'ValueError: shapes (3,4) and (5,2) not aligned' plus the line of learner code that raised it."""
+    """'ValueError: shapes (3,4) and (5,2) not aligned' plus the learner's line that raised it:
+    ' (rnn.ipynb cell 7, line 12, in rnn_forward: a = Wax @ x)', naming the deepest frame of the
+    learner's own code, never one of the grader, numpy or the standard library."""
     text = f"{type(error).__name__}: {error}"[:500]
-    frames = traceback.extract_tb(error.__traceback__)
-    learner = [f for f in frames if "autograder" not in f.filename.replace("\\", "/").split("/")[-2:-1]]
+    learner = [frame for frame in traceback.extract_tb(error.__traceback__) if is_learner_file(frame.filename)]
     if learner:
         frame = learner[-1]
-        text += f" (in {frame.name}, line {frame.lineno}: {(frame.line or '').strip()[:120]})"
+        where = frame.filename.rsplit("/", 1)[-1] if frame.filename.startswith("/") else frame.filename  # own module
+        text += f" ({where}, line {frame.lineno}, in {frame.name}: {(frame.line or '').strip()[:120]})"
     return text
+
+
+def _library_roots():
+    import os
+    import sys
+
+    import numpy
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.__file__),
+             os.path.dirname(os.path.dirname(numpy.__file__)), os.path.dirname(os.path.abspath(__file__))}
+    return tuple(os.path.join(os.path.realpath(root), "") for root in roots) + tuple(os.path.join(root, "") for root in roots)
+
+
+_LIBRARY_ROOTS = _library_roots()
+
+
+def is_learner_file(filename):
+    """True for code the learner wrote (a cell label, their own module, a kernel cell), False for the
+    grader's, numpy's, the standard library's and anything frozen into the interpreter."""
+    return not (filename.startswith("<frozen") or filename.startswith(_LIBRARY_ROOTS))
 
 
 def invoke(function, args, keep_args):

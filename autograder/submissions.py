@@ -9,11 +9,25 @@ What each path argument means:
   an nbgrader course folder (with `submitted/<student>/<assignment>/*.ipynb`) or its `submitted/`
   folder gives one submission per student (id = student name, all their notebooks together)
 * `x.zip` -- a collection like a folder (e.g. an LMS download); it is extracted here, in the
-  trusted process, with limits on size, member count and paths (no zip bombs, no path traversal)
+  trusted process, with limits on size, member count and paths (no zip bombs, no path traversal).
+  An archive holding one notebook beside .py files (and no folders or archives) is ONE submission
+  (id = the archive's name): one learner's notebook with their helper files.
+* LMS file names (Canvas: `lastfirst_12345_67890_rnn_gradients.ipynb`, `lastfirst_LATE_12345_...`)
+  give the student id (`lastfirst`); all files of one student in a collection are one submission.
+
+Within one submission, a notebook is the learner's work: their .py files load before it, so they
+count only for what no notebook defines, and they are importable from it (cells with a "module").
+Symbolic links are never followed out of a submission (a file argument that is a link is refused,
+links inside folders and archives are skipped). A file that cannot be read or parsed, or is too
+large, is an error of its own submission, never of the batch. Names that are not valid UTF-8 are
+shown with backslash escapes.
 
 Nothing here executes student code; sources are only read. Ids and order are deterministic.
 """
+import hashlib
 import json
+import os
+import re
 import stat
 import tempfile
 import zipfile
@@ -40,6 +54,26 @@ class Submission:
     cells: tuple
     errors: tuple = ()
 
+    def digest(self):
+        """Hash of everything graded (cells, modules, errors): a changed file gives another digest."""
+        content = json.dumps([list(self.cells), list(self.errors)], sort_keys=True).encode("utf-8", "surrogatepass")
+        return hashlib.sha256(content).hexdigest()[:16]
+
+
+# Canvas: <lastfirst>_[LATE_]<user id>_<file id>_<the name the learner gave the file>
+_CANVAS_NAME = re.compile(r"^(?P<student>[^_]+)_(?:late_)?(?P<user>\d+)_\d+_(?P<name>.+)$", re.IGNORECASE)
+
+
+def lms_name(file_name):
+    """(student id, learner's own file name, LMS user id) of an LMS download's file name, or None."""
+    match = _CANVAS_NAME.match(file_name)
+    return (match["student"], match["name"], match["user"]) if match else None
+
+
+def display_name(name):
+    """`name` as text that can be written anywhere: bytes that are not UTF-8 become backslash escapes."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
 
 class ArchiveError(ValueError):
     """A zip archive that is broken or breaks the extraction limits."""
@@ -52,23 +86,45 @@ def find_submissions(paths):
     """
     found = []
     for path in map(Path, paths):
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             raise FileNotFoundError(f"no such file or folder: {path}")
         found += _from_argument(path)
     return _unique_ids(found)
 
 
 def _from_argument(path):
+    name = display_name(path.name)
+    if path.is_symlink() and not path.is_dir():  # e.g. a Gradescope upload linking into the bundle
+        return [Submission(_student_of(name), (), (f"{name} is a symbolic link; links are not followed, "
+                                                    f"so nothing in it was graded",))]
     if path.is_file() and path.suffix.lower() == ".zip":
         with tempfile.TemporaryDirectory(prefix="autograder-unzip-") as scratch:
             try:
-                root = extract_zip(path, Path(scratch))
+                refused = extract_zip(path, Path(scratch))
             except ArchiveError as error:
-                return [Submission(path.name, (), (f"{path.name}: {error}",))]
-            return _from_collection(_unwrap(root))
+                return [Submission(name, (), (f"{name}: {error}",))]
+            root = _unwrap(Path(scratch))
+            if _one_learners_work(root):
+                return [_from_files(_student_of(name), _code_files(root), root, refused)]
+            return _from_collection(root, refused)
     if path.is_file():
-        return [_from_files(path.name, [path], path.parent)]
+        return [_from_files(_student_of(name), [path], path.parent)]
     return _from_collection(path)
+
+
+def _student_of(name):
+    """The id of a submission named `name`: the student of an LMS file name, else the name itself."""
+    parsed = lms_name(name)
+    return parsed[0] if parsed else name
+
+
+def _one_learners_work(folder):
+    """True for an archive holding one notebook beside .py files, no folders or archives, and at most one LMS student."""
+    entries = _entries(folder)
+    suffixes = [entry.suffix.lower() for entry in entries if entry.is_file()]
+    students = {parsed[:1] + parsed[2:] for parsed in map(lms_name, (entry.name for entry in entries)) if parsed}
+    return (len(entries) == len(suffixes) and ".zip" not in suffixes and suffixes.count(".ipynb") == 1
+            and ".py" in suffixes and len(students) <= 1)
 
 
 def _unwrap(root):
@@ -77,30 +133,44 @@ def _unwrap(root):
     return entries[0] if len(entries) == 1 and entries[0].is_dir() and not entries[0].is_symlink() else root
 
 
-def _from_collection(folder):
+def _from_collection(folder, refused=None):
+    """Submissions of a folder of submissions; `refused` -- {path: why} of files extracted only as placeholders."""
+    refused = refused or {}
     submitted = folder / "submitted" if (folder / "submitted").is_dir() else folder if folder.name == "submitted" \
         else None
     if submitted is not None:  # nbgrader: submitted/<student>/<assignment>/*.ipynb
-        return [_from_files(student.name, _code_files(student, notebooks_only=True), student)
+        return [_from_files(display_name(student.name), _code_files(student, notebooks_only=True), student, refused)
                 for student in _entries(submitted) if student.is_dir()]
-    found = []
+    found, lms_files = [], {}
     for entry in _entries(folder):
+        name = display_name(entry.name)
         if entry.is_dir():
-            found.append(_from_files(entry.name, _code_files(entry), entry))
+            found.append(_from_files(_student_of(name), _code_files(entry), entry, refused))
         elif entry.suffix.lower() == ".zip":
-            found.append(_from_inner_zip(entry))
+            found.append(_from_inner_zip(entry, refused))
         elif entry.suffix.lower() in CODE_SUFFIXES and entry.name not in COURSE_FILES:
-            found.append(_from_files(entry.name, [entry], folder))
+            parsed = lms_name(name)
+            if parsed:  # every file of one LMS student together
+                lms_files.setdefault(parsed[:1] + parsed[2:], []).append(entry)
+            else:
+                found.append(_from_files(name, [entry], folder, refused))
+    students = [student for student, _ in lms_files]
+    for (student, user), files in lms_files.items():
+        submission_id = student if students.count(student) == 1 else f"{student}_{user}"
+        found.append(_from_files(submission_id, files, folder, refused))
     return found
 
 
-def _from_inner_zip(archive):
+def _from_inner_zip(archive, refused):
+    name = display_name(archive.name)
+    if archive in refused:
+        return Submission(_student_of(name), (), (refused[archive],))
     with tempfile.TemporaryDirectory(prefix="autograder-unzip-") as scratch:
         try:
-            root = extract_zip(archive, Path(scratch))
+            inner_refused = extract_zip(archive, Path(scratch))
         except ArchiveError as error:
-            return Submission(archive.name, (), (f"{archive.name}: {error}",))
-        return _from_files(archive.name, _code_files(root), root)
+            return Submission(_student_of(name), (), (f"{name}: {error}",))
+        return _from_files(_student_of(name), _code_files(Path(scratch)), Path(scratch), inner_refused)
 
 
 def _entries(folder):
@@ -112,18 +182,41 @@ def _ignored(entry):
 
 
 def _code_files(folder, notebooks_only=False):
+    """Code files under `folder`, by relative path; symbolic links (to files or folders) are not followed."""
     suffixes = (".ipynb",) if notebooks_only else CODE_SUFFIXES
-    files = [path for path in folder.rglob("*") if path.suffix.lower() in suffixes and path.is_file()
-             and not path.is_symlink() and path.name not in COURSE_FILES
-             and not any(part.startswith(".") for part in path.relative_to(folder).parts)]
+    files = []
+    for directory, subfolders, names in os.walk(folder, followlinks=False):
+        subfolders[:] = [sub for sub in subfolders if not sub.startswith(".")]
+        for name in names:
+            path = Path(directory) / name
+            if (path.suffix.lower() in suffixes and not name.startswith(".") and name not in COURSE_FILES
+                    and not path.is_symlink() and path.is_file()):
+                files.append(path)
     return sorted(files, key=lambda path: path.relative_to(folder).as_posix())
 
 
-def _from_files(submission_id, files, base):
-    """One submission from several files: cells of every file in order, problems collected as errors."""
+def _label(path, base):
+    """How the learner's feedback names a file: its path in the submission, without an LMS name prefix."""
+    parts = (path.relative_to(base) if path.is_relative_to(base) else Path(path.name)).parts
+    parsed = lms_name(display_name(parts[-1]))
+    return "/".join([*map(display_name, parts[:-1]), parsed[1] if parsed else display_name(parts[-1])])
+
+
+def _from_files(submission_id, files, base, refused=None):
+    """One submission from several files: cells of every file, problems collected as errors.
+
+    With a notebook among the files, the .py files come first (sorted), then the notebooks: a
+    learner's own helper (a course utils.py) never replaces what their notebook defines.
+    """
+    refused = refused or {}
+    has_notebook = any(path.suffix.lower() == ".ipynb" for path in files)
+    ordered = sorted(files, key=lambda path: has_notebook and path.suffix.lower() == ".ipynb")
     cells, errors = [], []
-    for path in files:
-        name = path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
+    for path in ordered:
+        name = _label(path, base)
+        if path in refused:
+            errors.append(refused[path])
+            continue
         file_cells, error = read_cells(path, name)
         cells += file_cells
         if error:
@@ -137,21 +230,37 @@ def read_cells(path, name):
     """Cells of one file. Returns (cells, error message or None).
 
     A notebook gives its code cells ("name cell N", N counting every cell from 1); a .py file
-    is one cell (the sandbox still runs it statement by statement).
+    is one cell (the sandbox still runs it statement by statement) that is also importable under
+    its module name ("module", when the name is a Python identifier).
     """
     try:
-        if path.stat().st_size > MAX_SOURCE_BYTES:
-            return [], f"{name}: larger than {MAX_SOURCE_BYTES // 2 ** 20} MiB, not graded"
-        data = path.read_bytes()
+        data = _read_no_follow(path)
     except OSError as error:
-        return [], f"{name}: cannot be read ({error.strerror})"
+        return [], f"{name}: cannot be read ({error.strerror or error})"
+    if data is None:
+        return [], f"{name}: larger than {MAX_SOURCE_BYTES // 2 ** 20} MiB, not graded"
     text = data.decode("utf-8", errors="replace")
     if path.suffix.lower() == ".py":
-        return [{"label": name, "source": text}], None
+        cell = {"label": name, "source": text}
+        module = PurePosixPath(name).stem
+        if module.isidentifier():
+            cell["module"] = module
+        return [cell], None
     try:
         return notebook_cells(json.loads(text), name), None
-    except (ValueError, TypeError, KeyError, AttributeError) as error:
-        return [], f"{name}: not a valid notebook ({str(error)[:200]}); nothing in it could be graded"
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError, MemoryError) as error:
+        reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)[:200] or type(error).__name__
+        return [], f"{name}: not a valid notebook ({reason}); nothing in it could be graded"
+
+
+def _read_no_follow(path):
+    """The bytes of `path` (None when larger than MAX_SOURCE_BYTES); a symbolic link raises OSError (ELOOP)."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError("not a regular file")
+        data = handle.read(MAX_SOURCE_BYTES + 1)
+    return None if len(data) > MAX_SOURCE_BYTES else data
 
 
 def notebook_cells(notebook, name):
@@ -173,12 +282,14 @@ def notebook_cells(notebook, name):
 
 
 def extract_zip(archive, destination):
-    """Extract `archive` into `destination` safely; returns `destination`.
+    """Extract `archive` into `destination` safely. Returns {path: why} of the members left as empty
+    placeholders because one alone unpacks past MAX_MEMBER_BYTES (they cost only their own submission).
 
-    Skips symlinks, absolute paths and `..`; stops with ArchiveError past MAX_ARCHIVE_MEMBERS members,
-    MAX_MEMBER_BYTES in one member or MAX_ARCHIVE_BYTES in all (counting the bytes really
-    decompressed, not the sizes the archive claims). Nested zips stay zips.
+    Skips symlinks, absolute paths and `..`; stops with ArchiveError past MAX_ARCHIVE_MEMBERS members
+    or MAX_ARCHIVE_BYTES in all (counting the bytes really decompressed, not the sizes the archive
+    claims). Nested zips stay zips.
     """
+    refused = {}
     try:
         with zipfile.ZipFile(archive) as bundle:
             members = bundle.infolist()
@@ -190,13 +301,22 @@ def extract_zip(archive, destination):
                 if target is None:
                     continue
                 target.parent.mkdir(parents=True, exist_ok=True)
-                budget -= _copy_bounded(bundle, member, target, min(budget, MAX_MEMBER_BYTES))
+                if budget <= 0:
+                    raise ArchiveError("the archive unpacks to more than the size limit (a zip bomb?)")
+                written = _copy_bounded(bundle, member, target, min(budget, MAX_MEMBER_BYTES))
+                if written is None:
+                    target.write_bytes(b"")
+                    refused[target] = (f"{display_name(member.filename)}: unpacks to more than the "
+                                       f"{MAX_MEMBER_BYTES / 2 ** 20:g} MiB size limit of one file (a zip bomb?); "
+                                       f"not graded")
+                    written = MAX_MEMBER_BYTES
+                budget -= written
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError,
             OSError, ValueError) as error:
         if isinstance(error, ArchiveError):
             raise
         raise ArchiveError(f"not a readable zip archive ({error})") from None
-    return destination
+    return refused
 
 
 def _safe_target(member, destination):
@@ -210,6 +330,7 @@ def _safe_target(member, destination):
 
 
 def _copy_bounded(bundle, member, target, limit):
+    """Bytes written, or None when the member unpacks past `limit` (the file is then left incomplete)."""
     written = 0
     with bundle.open(member) as source, open(target, "wb") as sink:
         while True:
@@ -218,17 +339,22 @@ def _copy_bounded(bundle, member, target, limit):
                 return written
             written += len(chunk)
             if written > limit:
-                raise ArchiveError(f"{member.filename}: the archive unpacks to more than the size limit "
-                                   f"(a zip bomb?)")
+                return None
             sink.write(chunk)
 
 
 def _unique_ids(submissions):
-    seen, unique = {}, []
+    """Submissions with distinct ids: a repeated id gets the first free ' (2)', ' (3)', ... suffix
+    (free also among the ids given, so a learner's file named 'alice.py (2)' is never overwritten)."""
+    taken, unique = {submission.id for submission in submissions}, []
+    seen = set()
     for submission in submissions:
-        count = seen.get(submission.id, 0) + 1
-        seen[submission.id] = count
-        if count > 1:
+        if submission.id in seen:
+            count = 2
+            while f"{submission.id} ({count})" in taken:
+                count += 1
             submission = Submission(f"{submission.id} ({count})", submission.cells, submission.errors)
+            taken.add(submission.id)
+        seen.add(submission.id)
         unique.append(submission)
     return unique

@@ -1,4 +1,5 @@
 """`python -m autograder grade`: a whole batch, resumable after kill -9, equal to one-by-one grading."""
+import csv
 import json
 import os
 import random
@@ -161,3 +162,51 @@ def test_cli_errors_when_it_cannot_do_its_job(tmp_path, uid_base):
     (tmp_path / "one.py").write_text("x = 1")
     unwritable = run_cli(tmp_path / "one.py", "--out", tmp_path / "no" / "dir" / "r.jsonl", uid_base=uid_base)
     assert unwritable.returncode == 2 and "cannot write" in unwritable.stderr
+
+
+def test_a_changed_file_under_a_graded_id_is_regraded(tmp_path, uid_base):
+    """After a learner fixes their file (same name), does a rerun without --force grade the new content?"""
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    source = correct_source()
+    (batch / "alice.py").write_text(source.replace("dWaa += ", "dWaa = "))
+    (batch / "bob.py").write_text(source)
+    out = tmp_path / "results.jsonl"
+    assert run_cli(batch, "--out", out, uid_base=uid_base).returncode == 0
+    assert {r["submission"]: r["score"] for r in without_timing(out)}["alice.py"] < 50
+    (batch / "alice.py").write_text(source)
+    again = run_cli(batch, "--out", out, uid_base=uid_base)
+    assert again.returncode == 0 and "1 now" in again.stdout
+    assert {r["submission"]: r["score"] for r in without_timing(out)} == {"alice.py": 50.0, "bob.py": 50.0}
+
+
+def test_the_grader_version_covers_everything_that_decides_a_grade():
+    """Does the version stored with each result change when any grading module, the reference or a helper changes?"""
+    from autograder.batch import grader_sources
+    hashed = {path.relative_to(ROOT).as_posix() for path in grader_sources()}
+    for module in ("grading.py", "contract.py", "cases.py", "compare.py", "mistakes.py", "codec.py", "runner.py",
+                   "submissions.py", "checks/clip.py", "sandbox/loader.py", "sandbox/host.py", "sandbox/client.py",
+                   "sandbox/wire.py"):
+        assert f"autograder/{module}" in hashed, module
+    assert {"solutions/rnn.py", "solutions/optim.py", "solutions/rnn_utils.py"} <= hashed
+    assert "release/rnn_gradients/public_tests.py" in hashed
+
+
+def test_hostile_and_non_utf8_ids_do_not_crash_or_inject_into_csv_report_or_terminal(tmp_path, uid_base):
+    """Do ids that are formulas, terminal escapes or not UTF-8 reach --csv and `report` as inert text?"""
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    names = [b"=HYPERLINK(1).py", b"@SUM(1).py", b"+1.py", b"-1.py", b"\x1b[2Jclear.py", b"jos\xe9.py"]
+    for name in names:
+        with open(os.path.join(os.fsencode(batch), name), "w") as handle:
+            handle.write("x = 1\n")
+    out, grades = tmp_path / "results.jsonl", tmp_path / "grades.csv"
+    result = run_cli(batch, "--out", out, "--csv", grades, uid_base=uid_base)
+    assert result.returncode == 0, result.stderr
+    report = subprocess.run([sys.executable, "-m", "autograder", "report", str(out), "--out", str(tmp_path / "report")],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert report.returncode == 0, report.stderr
+    for sheet in (grades, tmp_path / "report" / "grades.csv"):
+        ids = sorted(row[0] for row in csv.reader(sheet.read_text(encoding="utf-8").splitlines()[1:]))
+        assert ids == sorted(["'=HYPERLINK(1).py", "'@SUM(1).py", "'+1.py", "'-1.py", "\\x1b[2Jclear.py", "jos\\xe9.py"])
+    assert "\x1b" not in result.stdout + result.stderr + report.stdout + report.stderr

@@ -125,3 +125,26 @@ def test_autograde_scores_and_feedback(course_root):
     html = (course_root / "feedback" / "alice" / ASSIGNMENT / "rnn_gradients.html").read_text()
     assert "Score: 10.0 / 10.0" in html
     assert "hidden_tests(" not in html and "autograder.notebook" not in html and "HIDDEN TESTS" not in html
+
+
+def plant_fake_grader_notes(nb):
+    """What a student can put in their notebook: our metadata key and a cell with the notes cell's id."""
+    nb.metadata["rnn_autograder"] = {"notices": ["PLANTED: the instructor approved 58/58 for this student."],
+                                     "result": {"score": 58.0}}
+    fake = nbformat.v4.new_markdown_cell("PLANTED CELL: **Autograded in a sandbox:** 50 / 50 points.")
+    fake["id"] = "rnn-autograder-notes"
+    nb.cells.insert(1, fake)
+
+
+def test_a_student_cannot_write_into_the_graders_notes(course_root):
+    """Does text a student plants in the notebook metadata (or in a cell with the notes cell's id) stay out of the
+    grader's notes cell, while the instructor's own notices still reach it?"""
+    from autograder.nbgrader_plugin import INSTRUCTOR_NOTICES, NOTES_CELL_ID
+    submit(course_root, "mallory", plant_fake_grader_notes)
+    (course_root / INSTRUCTOR_NOTICES).write_text('{"mallory": ["INSTRUCTOR: graded as rnn_gradients.ipynb."]}')
+    graded = nbgrader(course_root, "autograde", ASSIGNMENT, "--create", "--force", "--student", "mallory")
+    assert graded.returncode == 0, graded.stderr[-3000:]
+    nb = nbformat.read(course_root / "autograded" / "mallory" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    (notes,) = [cell for cell in nb.cells if cell.get("id") == NOTES_CELL_ID]
+    assert "PLANTED" not in notes.source and "INSTRUCTOR: graded as rnn_gradients.ipynb." in notes.source
+    assert "PLANTED" not in str(nb.metadata) and nb.metadata["rnn_autograder"]["result"]["score"] == MAX_SCORE

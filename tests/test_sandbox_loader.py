@@ -1,9 +1,22 @@
 """Which statements of a learner's code run at grading time (the loader runs inside the child)."""
 import ast
 import json
+from pathlib import Path
 
+import nbformat
+import pytest
+
+from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE
+from autograder.grading import grade_submission
+from autograder.runner import InProcessRunner
+from autograder.sandbox import SandboxRunner
+from autograder.sandbox.client import UNAVAILABLE_MODULES
 from autograder.sandbox.loader import run_statements, statements_to_run, strip_magics
-from tests.learners import FIXTURES, correct_source
+from autograder.submissions import read_cells
+from tests.learner_files import fixture_paths, learner_namespace, render_learner_notebook, render_learner_source
+from tests.learners import FIXTURES, cells_of, correct_source
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_magics_and_shell_lines_are_blanked_keeping_line_numbers():
@@ -65,3 +78,91 @@ def test_the_released_notebook_runs_only_imports_and_definitions():
     plan, errors = statements_to_run(cells, UNAVAILABLE_MODULES)
     assert error is None and errors == []
     assert {type(statement).__name__ for _, statement in plan} == {"Import", "ImportFrom", "FunctionDef"}
+
+
+def test_an_operator_that_starts_a_continued_line_is_python_not_a_shell_line():
+    """Are `!=` and `%` continuing an open bracket or a backslash kept, while real magics are still blanked?"""
+    source = "if (a\n        != b):\n    c = (d\n         % e)\nf = g \\\n    != h\n!ls\n%time x = 1\ns = '''\n!not shell\n'''"
+    assert strip_magics(source) == ("if (a\n        != b):\n    c = (d\n         % e)\nf = g \\\n    != h\n\n\n"
+                                    "s = '''\n!not shell\n'''")
+
+
+def provenance(value):
+    """What made a binding: its type and the code it runs (a partial's function, an instance's __call__),
+    independent of line numbers (a notebook cell starts at line 1)."""
+    inner = getattr(value, "func", value)
+    code = getattr(inner, "__code__", None) or getattr(getattr(type(inner), "__call__", None), "__code__", None)
+    if code is None:
+        return type(value).__qualname__, None
+    constants = tuple(getattr(const, "co_name", const) for const in code.co_consts)  # nested code: by name
+    return type(value).__qualname__, code.co_name, code.co_varnames, code.co_names, repr(constants)
+
+
+def loaded_like_a_kernel(cells, executed):
+    """The namespace the loader builds from `cells`, after checking each graded function and softmax is bound
+    to the same definition as in `executed` (the same code run top to bottom, as in the learner's kernel)."""
+    namespace = {"__name__": "__main__"}
+    run_statements(cells, namespace, unavailable_modules=UNAVAILABLE_MODULES, graded_names=GRADED_FUNCTIONS)
+    for name in (*GRADED_FUNCTIONS, "softmax"):
+        assert provenance(namespace.get(name)) == provenance(executed[name]), name
+    return namespace
+
+
+@pytest.mark.parametrize("path", fixture_paths("alternatives"), ids=lambda path: path.stem)
+def test_the_loader_keeps_every_definition_of_a_correct_learner_file(path):
+    """Run what defines things, each statement's failure isolated: does loading a correct learner .py file
+    (factories, callable instances, lambdas, partials, defs inside try with self-tests, `!=` continuations)
+    bind what running the file binds, and score 50/50?"""
+    namespace = loaded_like_a_kernel(cells_of(render_learner_source(path.read_text())), learner_namespace(path))
+    result = grade_submission(InProcessRunner(namespace))
+    assert result["score"] == MAX_SCORE, {n: f["feedback"] for n, f in result["functions"].items() if f["score"] < f["max_score"]}
+
+
+@pytest.mark.parametrize("path", fixture_paths("alternatives"), ids=lambda path: path.stem)
+def test_the_loader_keeps_every_definition_of_a_correct_learner_notebook(path, tmp_path):
+    """The released notebook with the reference in its solution cells, experiments included, and the learner's
+    versions in a cell of their own at the end: the same bindings?"""
+    release = nbformat.read(ROOT / "release" / "rnn_gradients" / "rnn_gradients.ipynb", as_version=4)
+    submitted = render_learner_notebook("", release)
+    submitted.cells.append(nbformat.v4.new_code_cell(path.read_text()))
+    nbformat.write(submitted, tmp_path / "rnn_gradients.ipynb")
+    cells, error = read_cells(tmp_path / "rnn_gradients.ipynb", "rnn_gradients.ipynb")
+    assert error is None
+    loaded_like_a_kernel(cells, learner_namespace(path))
+
+
+def test_names_a_graded_function_needs_are_bound_even_through_calls_but_test_results_are_not():
+    """Do `softmax = make()` (read by a graded function) and what it needs in turn run, while a test cell's
+    `a, y, caches = rnn_forward(...)` (names only used as locals elsewhere) does not?"""
+    source = ("def make(scale):\n    return lambda z: z * scale\nSCALE = make(1)(2)\nsoftmax = make(SCALE)\n"
+              "def rnn_forward(x, a0, parameters):\n    caches = softmax(x)\n    return caches\n"
+              "caches = rnn_forward(1, 2, 3)\n")
+    namespace = {}
+    assert run_statements(cells_of(source), namespace, graded_names=GRADED_FUNCTIONS) == []
+    assert namespace["softmax"](1) == 2 and "caches" not in namespace
+
+
+def test_a_graded_function_redefined_with_other_parameters_is_reported():
+    """Does a course utils.py's rnn_forward(X, Y, a0, parameters) before the learner's own say which one is graded?"""
+    cells = [{"label": "utils.py", "source": "def rnn_forward(X, Y, a0, parameters):\n    return X\n"},
+             {"label": "rnn.ipynb cell 3", "source": "def rnn_forward(x, a0, parameters):\n    return x\n"}]
+    namespace = {}
+    errors = run_statements(cells, namespace, graded_names=GRADED_FUNCTIONS)
+    assert namespace["rnn_forward"].__code__.co_varnames[:3] == ("x", "a0", "parameters")
+    assert len(errors) == 1 and "utils.py, line 1: rnn_forward(X, Y, a0, parameters)" in errors[0]
+    assert "the last one, in rnn.ipynb cell 3, is the one graded" in errors[0]
+
+
+@pytest.mark.slow
+def test_source_longer_than_any_reply_string_reaches_the_sandbox_whole(sandbox_host):
+    """Is a correct 13 kB nbconvert-style .py (long comments first) graded 50/50 in the sandbox, not cut short?"""
+    preamble = "".join(f"# In[{n}]:\n# {'Markdown text of the notebook, kept as comments by nbconvert. ' * 3}\n"
+                       for n in range(60))
+    source = preamble + correct_source()
+    assert len(source) > 13000
+    runner = SandboxRunner(sandbox_host, cells_of(source, "rnn_gradients.py"))
+    try:
+        result = grade_submission(runner)
+    finally:
+        runner.close()
+    assert result["score"] == MAX_SCORE, runner.errors

@@ -1,6 +1,7 @@
 """From an instructor's downloads to submissions: notebooks, .py files, folders, nbgrader layout, zips."""
 import io
 import json
+import os
 import zipfile
 
 import pytest
@@ -11,7 +12,8 @@ from tests.learners import FIXTURES, correct_source, notebook
 
 
 def test_a_folder_gives_one_submission_per_file_and_subfolder_in_name_order(tmp_path):
-    """Are ids the file or folder names, sorted, with course helpers and hidden files left out?"""
+    """Are ids the file or folder names, sorted, with course helpers and hidden files left out (and in a folder
+    with a notebook, the learner's .py files loaded before it)?"""
     (tmp_path / "bob.py").write_text("x = 1")
     (tmp_path / "alice.ipynb").write_text(notebook("a = 1", "b = 2"))
     (tmp_path / "carol").mkdir()
@@ -23,7 +25,7 @@ def test_a_folder_gives_one_submission_per_file_and_subfolder_in_name_order(tmp_
     found = find_submissions([tmp_path])
     assert [s.id for s in found] == ["alice.ipynb", "bob.py", "carol"]
     assert [c["label"] for c in found[0].cells] == ["alice.ipynb cell 2", "alice.ipynb cell 3"]
-    assert [c["source"] for c in found[2].cells] == ["c = 1", "c = 2"]
+    assert [c["source"] for c in found[2].cells] == ["c = 2", "c = 1"]
     assert find_submissions([tmp_path]) == found
 
 
@@ -111,3 +113,106 @@ def test_notebook_with_list_sources_and_nbformat3(tmp_path):
     v3 = {"worksheets": [{"cells": [{"cell_type": "code", "input": ["x = 1\n", "y = 2"]}]}], "nbformat": 3}
     assert submissions.notebook_cells(v3, "old.ipynb") == [{"label": "old.ipynb cell 1", "source": "x = 1\ny = 2"}]
     assert json.loads(notebook("a = 1"))["cells"][1]["source"] == ["a = 1"]
+
+
+def test_a_notebook_nested_past_the_recursion_limit_is_that_submissions_error(tmp_path):
+    """Does a notebook of 200,000 nested JSON arrays become an error of its own submission, the others still read?"""
+    (tmp_path / "deep.ipynb").write_text("[" * 200000 + "]" * 200000)
+    (tmp_path / "fine.ipynb").write_text(notebook("x = 1"))
+    deep, fine = find_submissions([tmp_path])
+    assert deep.cells == () and "not a valid notebook (nested too deeply)" in deep.errors[0]
+    assert [c["source"] for c in fine.cells] == ["x = 1"]
+
+
+def test_one_oversized_member_of_an_lms_zip_costs_only_its_student(tmp_path, monkeypatch):
+    """Is a member that unpacks past the per-file limit an error of that student alone, the rest of the archive graded?"""
+    monkeypatch.setattr(submissions, "MAX_MEMBER_BYTES", 1 << 20)
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("rnn.py", "#" * (4 << 20))
+    with zipfile.ZipFile(tmp_path / "download.zip", "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("alice.ipynb", notebook("a = 1"))
+        bundle.writestr("bob.ipynb", "#" * (8 << 20))
+        bundle.writestr("carol/rnn.py", "c = 1")
+        bundle.writestr("carol/huge.py", "#" * (8 << 20))
+        bundle.writestr("dave.zip", inner.getvalue())
+    found = {s.id: s for s in find_submissions([tmp_path / "download.zip"])}
+    assert sorted(found) == ["alice.ipynb", "bob.ipynb", "carol", "dave.zip"]
+    assert [c["source"] for c in found["alice.ipynb"].cells] == ["a = 1"] and found["alice.ipynb"].errors == ()
+    assert found["bob.ipynb"].cells == () and "size limit of one file" in found["bob.ipynb"].errors[0]
+    assert [c["source"] for c in found["carol"].cells] == ["c = 1"] and "huge.py" in found["carol"].errors[0]
+    assert found["dave.zip"].cells == () and "rnn.py: unpacks to more than the 1 MiB" in found["dave.zip"].errors[0]
+
+
+def test_file_names_that_are_not_utf8_become_printable_ids_and_labels(tmp_path):
+    """Does a file name in Latin-1 bytes give an id and labels that can be written to CSV and JSON as text?"""
+    os.mkdir(os.path.join(os.fsencode(tmp_path), b"jos\xe9"))
+    with open(os.path.join(os.fsencode(tmp_path), b"jos\xe9", b"r\xe9seau.py"), "w") as handle:
+        handle.write("x = 1")
+    (found,) = find_submissions([tmp_path])
+    assert found.id == "jos\\xe9" and found.cells[0]["label"] == "r\\xe9seau.py"
+    found.id.encode("utf-8"), found.cells[0]["label"].encode("utf-8")
+
+
+def test_a_submission_that_is_only_a_symlink_earns_nothing_from_its_target(tmp_path):
+    """Is a link to the bundle's solutions (as a file argument, inside a folder, or as a linked folder) never read?"""
+    secret = tmp_path / "bundle" / "solutions" / "rnn.py"
+    secret.parent.mkdir(parents=True)
+    secret.write_text(correct_source())
+    upload = tmp_path / "submission"
+    upload.mkdir()
+    (upload / "rnn_gradients.py").symlink_to(secret)
+    (found,) = find_submissions([upload / "rnn_gradients.py"])
+    assert found.cells == () and "symbolic link" in found.errors[0]
+    student = tmp_path / "class" / "mallory"
+    student.mkdir(parents=True)
+    (student / "rnn.py").symlink_to(secret)
+    (student / "lib").symlink_to(secret.parent, target_is_directory=True)
+    (student / "own.py").write_text("x = 1")
+    (found,) = find_submissions([tmp_path / "class"])
+    assert [c["source"] for c in found.cells] == ["x = 1"]
+
+
+def test_a_one_student_zip_is_one_submission_with_the_notebook_graded_last(tmp_path):
+    """Is a zip of one learner's notebook and their helper .py files one submission, not one per file?"""
+    with zipfile.ZipFile(tmp_path / "alice_work.zip", "w") as bundle:
+        bundle.writestr("rnn_gradients/rnn_gradients.ipynb", notebook("def rnn_forward(x, a0, parameters):\n    pass"))
+        bundle.writestr("rnn_gradients/utils.py", "def rnn_forward(X, Y, a0, parameters):\n    pass")
+        bundle.writestr("rnn_gradients/rnn_utils.py", "course = 1")
+    (found,) = find_submissions([tmp_path / "alice_work.zip"])
+    assert found.id == "alice_work.zip"
+    assert [c["label"] for c in found.cells] == ["utils.py", "rnn_gradients.ipynb cell 2"]
+    assert found.cells[0]["module"] == "utils"
+
+
+def test_canvas_file_names_give_student_ids_and_one_submission_per_student(tmp_path):
+    """Do Canvas download names (lastfirst_[LATE_]user_file_name) group into one submission per student, named after them?"""
+    (tmp_path / "lovelaceada_12345_67890_rnn_gradients.ipynb").write_text(notebook("a = 1"))
+    (tmp_path / "lovelaceada_12345_67891_utils.py").write_text("u = 1")
+    (tmp_path / "turingalan_LATE_23456_78901_rnn_gradients.ipynb").write_text(notebook("t = 1"))
+    (tmp_path / "hopper_34567_89012_rnn_gradients-1.ipynb").write_text(notebook("h = 1"))
+    found = {s.id: s for s in find_submissions([tmp_path])}
+    assert sorted(found) == ["hopper", "lovelaceada", "turingalan"]
+    assert [c["label"] for c in found["lovelaceada"].cells] == ["utils.py", "rnn_gradients.ipynb cell 2"]
+    assert [c["label"] for c in found["hopper"].cells] == ["rnn_gradients-1.ipynb cell 2"]
+    (single,) = find_submissions([tmp_path / "turingalan_LATE_23456_78901_rnn_gradients.ipynb"])
+    assert single.id == "turingalan"
+
+
+def test_duplicate_ids_never_collide_with_an_existing_suffixed_id(tmp_path):
+    """Does a generated ' (2)' skip an id a learner's file already has, so no two results share an id?"""
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "alice.py").write_text(f"x = '{folder}'")
+    (tmp_path / "one" / "alice.py (2)").mkdir()
+    (tmp_path / "one" / "alice.py (2)" / "rnn.py").write_text("y = 1")
+    found = find_submissions([tmp_path / "one", tmp_path / "two"])
+    assert sorted(s.id for s in found) == ["alice.py", "alice.py (2)", "alice.py (3)"]
+    assert len({s.digest() for s in found}) == 3
+
+
+def test_the_digest_changes_with_any_graded_content():
+    """Does the content hash that keys results change when one character of a cell changes, and only then?"""
+    one = submissions.Submission("a", ({"label": "a.py", "source": "x = 1"},))
+    assert one.digest() == submissions.Submission("a", ({"label": "a.py", "source": "x = 1"},)).digest()
+    assert one.digest() != submissions.Submission("a", ({"label": "a.py", "source": "x = 2"},)).digest()

@@ -318,12 +318,13 @@ class SandboxRunner:
     def _spawn_and_load(self):
         """Returns (available names, load errors), or None when the child died or hung while loading."""
         self._channel = self.host.spawn(self.scratch)
-        request = {"cells": self.cells, "names": list(self.names), "skip": sorted(self._skip),
+        request = {"names": list(self.names), "skip": sorted(self._skip),
                    "unavailable_modules": list(UNAVAILABLE_MODULES)}
         last_statement = None
         deadline = min(time.monotonic() + self.limits.load_timeout, self.budget_deadline)
-        try:
-            wire.send_before(self._channel, wire.frame(wire.CALL, codec.encode(request)), deadline)
+        try:  # the learner's source goes in its own frame: the codec is for hostile replies (it cuts strings)
+            wire.send_before(self._channel, wire.frame(wire.CALL, codec.encode(request))
+                             + wire.frame(wire.SOURCE, wire.encode_cells(self.cells)), deadline)
             while True:
                 kind, payload = wire.receive_frame(self._channel, deadline, self.limits.max_reply_bytes)
                 if kind == wire.PROGRESS:

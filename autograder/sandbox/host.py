@@ -247,11 +247,14 @@ def _serve(channel, layers):
 
     namespace = {"__name__": "__main__", "__builtins__": builtins}
     request = _read_request(channel)
-    if request is None:
+    cells = _read_payload(channel) if request is not None else None
+    if cells is None:
         return
+    cells = wire.decode_cells(cells)
+    loader.write_modules(cells, os.getcwd())  # the submission's own .py files, importable from its notebook
     report = lambda number: wire.send_frame(channel, wire.PROGRESS, codec.encode(number))  # noqa: E731
-    errors = loader.run_statements(request["cells"], namespace, set(request["skip"]), report,
-                                   request.get("unavailable_modules", ()))
+    errors = loader.run_statements(cells, namespace, set(request["skip"]), report,
+                                   request.get("unavailable_modules", ()), request["names"])
     available = [name for name in request["names"] if callable(namespace.get(name))]
     wire.send_frame(channel, wire.LOADED, codec.encode({"available": available, "errors": errors, "layers": layers}))
     while True:

@@ -12,15 +12,18 @@ Kinds, worker -> child:  C request: the load request, or a call request {"name",
                          followed by one A frame per call (payload: the encoded tuple of its arguments);
                          the child answers each call with an R or E frame carrying that call's id
                          (the request's "ids"), in order; every other frame has id 0
+                         S the learner's cells, right after the load request (payload: `encode_cells`);
+                         trusted data, so never cut or bounded by the codec meant for hostile replies
 """
+import json
 import select
 import socket
 import struct
 import time
 
 _HEADER = struct.Struct("<cQQ")  # kind, call id, payload length
-PROGRESS, LOADED, REPLY, RAISED, SETUP_FAILED, CALL, ARGS = b"P", b"L", b"R", b"E", b"X", b"C", b"A"
-KINDS = {PROGRESS, LOADED, REPLY, RAISED, SETUP_FAILED, CALL, ARGS}
+PROGRESS, LOADED, REPLY, RAISED, SETUP_FAILED, CALL, ARGS, SOURCE = b"P", b"L", b"R", b"E", b"X", b"C", b"A", b"S"
+KINDS = {PROGRESS, LOADED, REPLY, RAISED, SETUP_FAILED, CALL, ARGS, SOURCE}
 
 
 class ChannelClosed(Exception):
@@ -37,6 +40,16 @@ class ChannelGarbage(Exception):
 
 def frame(kind, payload=b"", call_id=0):
     return _HEADER.pack(kind, call_id, len(payload)) + payload
+
+
+def encode_cells(cells):
+    """The S payload: the cells [{"label", "source", optional "module"}] as JSON text, whole (any length)."""
+    return json.dumps([dict(cell) for cell in cells]).encode("ascii")
+
+
+def decode_cells(payload):
+    """The cells of an S payload (read in the child, from the worker: no bound needed)."""
+    return json.loads(payload)
 
 
 def send_frame(fd_owner, kind, payload=b"", call_id=0):
