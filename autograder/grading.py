@@ -90,7 +90,7 @@ def grade_function(runner, name, seed=DEFAULT_SEED, earlier=None):
     if not any(outcome.ok for outcome in outcomes):
         notes = _dependency_notes(runner, spec, seed, function, earlier) if outcomes[0].status != MISSING else []
         header = f"{name}: 0/{POINTS[name]:g} points. {failure_reason(name, outcomes[0])}"
-        return _result(name, 0.0, "\n".join([header] + notes), None)
+        return _result(name, 0.0, "\n".join([header] + notes), [])
     verdicts = [judge_outcome(spec, case, outcome) for case, outcome in zip(graded_cases, outcomes)]
     scored, rescued, own_cell_note = _judge_against_own_cell(runner, spec, graded_cases, outcomes, verdicts)
     earned, lines = _score_checks(spec, graded_cases, scored, rescued)
@@ -106,29 +106,29 @@ def grade_function(runner, name, seed=DEFAULT_SEED, earlier=None):
     if inconsistency:
         earned = {check: 0.0 for check in earned}
         lines.append(f"  [FAIL] {inconsistency}, so {name} gets no points.")
-    mistake, explanation = _explain(runner, spec, seed, function, outcomes, verdicts, earlier, own_cell_note)
+    recognised, explanation = _explain(runner, spec, seed, function, outcomes, verdicts, earlier, own_cell_note)
     score = round(sum(earned.values()), 2)
     header = f"{name}: {score:g}/{POINTS[name]:g} points"
     if garbage:
         header += f". {name} returned garbage on every input set: {garbage}"
-    return _result(name, score, "\n".join([header] + lines + explanation), mistake)
+    return _result(name, score, "\n".join([header] + lines + explanation), recognised)
 
 
 def _explain(runner, spec, seed, function, outcomes, verdicts, earlier, own_cell_note=None):
-    """(name of the recognised mistake or None, feedback lines naming mistakes and helper problems).
+    """(names of the recognised mistakes, likeliest first; feedback lines naming them and helper problems).
 
     verdicts -- against the reference (a failure the learner's own cell function explains is still explained)
     own_cell_note -- the verdict of the composition over the learner's cell function, when there is one:
                      it replaces the vaguer "the points lost here may come back with it"
     """
     if not any(reason for verdict in verdicts for reason in verdict.values()):
-        return None, []
+        return [], []
     notes = _dependency_notes(runner, spec, seed, function, earlier, own_cell_note)
     recognised = _recognise(spec, seed, outcomes)
     if notes and spec.helper:  # the helper is wrong too: its mistake is the likelier explanation
         recognised.sort(key=lambda m: f"(in {spec.helper})" not in m.name)
     lines = [f"  Recognised mistake: {m.name}. {m.hint}" for m in recognised]
-    return (recognised[0].name if recognised else None), lines + notes
+    return [m.name for m in recognised], lines + notes
 
 
 def _judge_against_own_cell(runner, spec, graded_cases, outcomes, verdicts):
@@ -180,8 +180,10 @@ def _own_cell_note(spec, cell, scored, rescued):
             f"own {cell} returns, too.")
 
 
-def _result(name, score, feedback, mistake):
-    return {"score": score, "max_score": POINTS[name], "feedback": feedback, "mistake": mistake}
+def _result(name, score, feedback, mistakes):
+    """One function's entry of the results (brief section 2); "mistake" is the likeliest of "mistakes" (all recognised)."""
+    return {"score": score, "max_score": POINTS[name], "feedback": feedback,
+            "mistake": mistakes[0] if mistakes else None, "mistakes": list(mistakes)}
 
 
 def _score_checks(spec, graded_cases, verdicts, rescued=frozenset()):
@@ -193,22 +195,26 @@ def _score_checks(spec, graded_cases, verdicts, rescued=frozenset()):
     against = graded_cases[0].against
     if any(case.against != against for case in graded_cases):
         against += " (the reference on the larger input set)"
-    earned, lines = {}, [f"  Inputs: {total} seeded input sets; expected values from {against}."]
+    failures = {check.name: [(case, verdict[check.name]) for case, verdict in zip(graded_cases, verdicts)
+                             if verdict[check.name]] for check in spec.checks}
+    earned = {check.name: check.points * (total - len(failures[check.name])) / total for check in spec.checks}
+    # The form of an answer earns points only when some of its values are right.
+    form_only = STRUCTURE in earned and earned[STRUCTURE] > 0 and \
+        sum(points for check, points in earned.items() if check != STRUCTURE) == 0
+    if form_only:
+        earned[STRUCTURE] = 0.0
+    lines = [f"  Inputs: {total} seeded input sets; expected values from {against}."]
     for check in spec.checks:
-        failures = [(case, verdict[check.name]) for case, verdict in zip(graded_cases, verdicts)
-                    if verdict[check.name]]
-        earned[check.name] = check.points * (total - len(failures)) / total
         passing = check.passing + (f" (given your {spec.helper})" if check.name in rescued else "")
-        if not failures:
+        if form_only and check.name == STRUCTURE:
+            lines.append(f"  [FAIL] {STRUCTURE} (0/{check.points:g}): {passing}, but no points for the form of an "
+                         f"answer whose values are all wrong")
+        elif not failures[check.name]:
             lines.append(f"  [pass] {check.name} ({check.points:g}/{check.points:g}): {passing}")
         else:
-            case, reason = failures[0]
+            case, reason = failures[check.name][0]
             lines.append(f"  [FAIL] {check.name} ({earned[check.name]:.3g}/{check.points:g}): wrong on "
-                         f"{len(failures)} of {total} input sets; first failure on {case.label}: {reason}")
-    values = sum(points for check, points in earned.items() if check != STRUCTURE)
-    if STRUCTURE in earned and values == 0 and earned[STRUCTURE] > 0:
-        earned[STRUCTURE] = 0.0
-        lines.append(f"  [FAIL] {STRUCTURE}: no points for the form of an answer whose values are all wrong")
+                         f"{len(failures[check.name])} of {total} input sets; first failure on {case.label}: {reason}")
     return earned, lines
 
 

@@ -181,8 +181,8 @@ def function_outputs(name, entry):
     if entry is None:
         entry = {"score": 0.0, "feedback": f"{name}: 0 points: the grader reported nothing", "mistake": None}
     lines = [str(entry.get("feedback") or f"{name}: {entry['score']:g} points")]
-    if entry.get("mistake"):
-        lines.append(f"Likely mistake: {entry['mistake']}")
+    for mistake in entry.get("mistakes") or ([entry["mistake"]] if entry.get("mistake") else []):
+        lines.append(f"Likely mistake: {mistake}")
     return [nbformat.v4.new_output("stream", name="stdout", text="\n".join(l for l in lines if l) + "\n"),
             nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(entry["score"]))},
                                    execution_count=1)]

@@ -83,3 +83,14 @@ def test_the_grader_gets_the_learners_cells_not_the_courses_locked_tests():
     nb = nbformat.v4.new_notebook(cells=[own, learner, visible, _grade_cell("clip_hidden_tests", 5.0)])
     assert [cell.source for cell in plugin.learner_cells(nb).cells] == [own.source, learner.source]
     assert len(nb.cells) == 4
+
+
+def test_every_recognised_mistake_reaches_the_students_feedback():
+    cell = _grade_cell("rnn_backward_hidden_tests", 10.0)
+    cell.outputs = plugin.function_outputs("rnn_backward", {
+        "score": 6.25, "max_score": 10.0, "feedback": "rnn_backward: 6.25/10 points",
+        "mistake": "parameter gradients divided by m",
+        "mistakes": ["parameter gradients divided by m", "parameter gradients divided by m (in rnn_cell_backward)"]})
+    stdout = cell.outputs[0]["text"]
+    assert "Likely mistake: parameter gradients divided by m\n" in stdout
+    assert "Likely mistake: parameter gradients divided by m (in rnn_cell_backward)\n" in stdout
