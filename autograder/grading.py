@@ -175,7 +175,8 @@ def _own_cell_note(spec, cell, scored, rescued):
     if rescued:
         return (f"  Note: given your {cell}, your {spec.name} gets {', '.join(sorted(rescued))} right (they equal "
                 f"what a correct loop over your own {cell} returns, and keep their points); "
-                f"{', '.join(still_failing)} also differ from that loop: that error is in {spec.name} itself.")
+                f"{', '.join(still_failing)} {'differs' if len(still_failing) == 1 else 'differ'} from that loop "
+                f"too: that error is in {spec.name} itself.")
     return (f"  Note: the error is in {spec.name} itself: its outputs differ from what a correct loop over your "
             f"own {cell} returns, too.")
 

@@ -58,7 +58,7 @@ def test_a_bug_of_its_own_still_costs_rnn_backward_and_the_feedback_says_whose_i
     assert 0 < backward["score"] < POINTS["rnn_backward"], backward["feedback"]
     failed = [line.split()[1] for line in backward["feedback"].splitlines() if line.strip().startswith("[FAIL]")]
     assert failed == ["dWaa"], backward["feedback"]
-    assert "dWaa also differ from that loop: that error is in rnn_backward itself" in backward["feedback"]
+    assert "dWaa differs from that loop too: that error is in rnn_backward itself" in backward["feedback"]
 
 
 def test_without_a_cell_bug_a_sequence_bug_costs_what_it_did(sandbox_host):

@@ -41,7 +41,7 @@ def experiment_cells(nb):
             and "gradient_lab.plot_" in cell.source]
 
 
-def submitted(course, student, answers, with_figures, broken_cell_at=None):
+def submitted(course, student, answers, with_figures, broken_cell_after=None):
     """Write `student`'s notebook into the course's submitted/ folder (as `nbgrader collect` leaves it)."""
     nb = nbformat.read(course.root / "release" / lifecycle.ASSIGNMENT / lifecycle.NOTEBOOK, as_version=4)
     by_id = {cell.metadata.get("nbgrader", {}).get("grade_id"): cell for cell in nb.cells}
@@ -60,8 +60,10 @@ def submitted(course, student, answers, with_figures, broken_cell_at=None):
                             nbformat.v4.new_output("display_data", data={"image/png": figures[number],
                                                                          "text/plain": "<Figure size 200x150>"})]
             cell.execution_count = number + 1
-    if broken_cell_at is not None:
-        nb.cells.insert(broken_cell_at - 1, nbformat.v4.new_code_cell(BROKEN_CELL))
+    if broken_cell_after is not None:  # after locked test cells, which the grader must count too
+        position = next(i for i, cell in enumerate(nb.cells)
+                        if cell.metadata.get("nbgrader", {}).get("grade_id") == broken_cell_after)
+        nb.cells.insert(position + 1, nbformat.v4.new_code_cell(BROKEN_CELL))
     folder = course.root / "submitted" / student / lifecycle.ASSIGNMENT
     folder.mkdir(parents=True)
     nbformat.write(nb, folder / lifecycle.NOTEBOOK)
@@ -76,7 +78,8 @@ def term(tmp_path_factory):
     two_mistakes = {**all_correct(), "rnn_backward": mistake("rnn_backward", "dWaa += grads", "dWaa = grads"),
                     "update_parameters": mistake("update_parameters", "parameters[key] -= lr", "parameters[key] += lr")}
     figures = {ALL_RIGHT: submitted(course, ALL_RIGHT, all_correct(), with_figures=True),
-               MISTAKES: submitted(course, MISTAKES, two_mistakes, with_figures=False, broken_cell_at=5)}
+               MISTAKES: submitted(course, MISTAKES, two_mistakes, with_figures=False,
+                                  broken_cell_after="rnn_backward_public_tests")}
     done = course.nbgrader("autograde", lifecycle.ASSIGNMENT)
     course.nbgrader("generate_feedback", lifecycle.ASSIGNMENT)
     return course, figures, done.stdout + done.stderr
