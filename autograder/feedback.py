@@ -16,7 +16,8 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader import utils
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades, NbGraderPreprocessor
 
-from autograder.contract import HIDDEN_TESTS_SUFFIX, GRADED_FUNCTIONS
+from autograder.contract import GRADED_FUNCTIONS, HIDDEN_TESTS_SUFFIX
+from autograder.nbgrader_plugin import NOTES_CELL_ID
 
 TEMPLATE_BASEDIR = Path(__file__).resolve().parent / "feedback_templates"
 TEMPLATE_NAME = "rnn_feedback"
@@ -68,13 +69,22 @@ DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
 INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)((?:[^$\n]|\n(?!\s*\n))+?)(?<!\\)\$")
 
 
+MATHML_TAGS = frozenset("math mrow mi mo mn ms msub msup msubsup mfrac msqrt mroot mtext mspace mstyle mover munder "
+                        "munderover mtable mtr mtd mpadded mphantom menclose semantics annotation merror".split())
+TAG = re.compile(r"</?([A-Za-z][\w:-]*)")
+
+
 def latex_to_mathml(latex, display):
-    """MathML (one line) of a LaTeX formula; the formula as code if the converter cannot read it."""
+    """MathML (one line) of a LaTeX formula; the formula as code if the converter cannot read it, or if what it
+    gives holds anything but MathML elements (the converter copies \\text{...} verbatim, tags and all)."""
     from latex2mathml.converter import convert
     try:
-        return convert(" ".join(latex.split()), display="block" if display else "inline").replace("\n", "")
+        mathml = convert(" ".join(latex.split()), display="block" if display else "inline").replace("\n", "")
     except Exception:  # an unsupported macro: show the source rather than nothing
+        mathml = None
+    if mathml is None or any(tag not in MATHML_TAGS for tag in TAG.findall(mathml)):
         return f"<code>{html.escape(latex.strip())}</code>"
+    return mathml
 
 
 def render_maths(markdown):
@@ -87,10 +97,11 @@ def render_maths(markdown):
 
 
 class RenderMaths(NbGraderPreprocessor):
-    """Turns the LaTeX of every markdown cell into MathML (see render_maths)."""
+    """Turns the LaTeX of every markdown cell into MathML (see render_maths); the grader's notes cell holds
+    messages, not maths, and is left as it is."""
 
     def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type == "markdown" and "$" in cell.source:
+        if cell.cell_type == "markdown" and "$" in cell.source and cell.get("id") != NOTES_CELL_ID:
             cell.source = render_maths(cell.source)
         return cell, resources
 
