@@ -102,15 +102,17 @@ COMPOSITIONS = {
 
 
 def compose(call_cell, name, case):
-    """What a correct `name` returns on `case` around the learner's cell, or None when the cell gives no usable value.
+    """What a correct `name` returns on `case` around the learner's cell; None when the cell gives no usable value
+    or a composition that tests no loop (see `informative`).
 
     call_cell -- call_cell(*args) -> the decoded value of one learner cell call; raises CellUnusable when it gave none
     """
     try:
         with np.errstate(all="ignore"):
-            return COMPOSITIONS[name].compose(call_cell, case)
+            composed = COMPOSITIONS[name].compose(call_cell, case)
     except CellUnusable:
         return None
+    return composed if informative(name, composed) else None
 
 
 def _varies_in_time(array):
@@ -129,7 +131,7 @@ def informative(name, composed):
 
 def rescued_checks(name, composed, value, verdict):
     """The checks `verdict` fails (against the reference) that `value` passes against the composition."""
-    if composed is None or not informative(name, composed):
+    if composed is None:
         return set()
     try:
         against_own_cell = COMPOSITIONS[name].compare(composed, value)
