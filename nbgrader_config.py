@@ -10,9 +10,6 @@ Two environment variables move the mutable state elsewhere (e.g. in tests or on 
 import os
 import sys
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
-
 c = get_config()  # noqa: F821 -- provided by traitlets when it loads this file
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
@@ -29,8 +26,12 @@ c.ExecutePreprocessor.timeout = 30
 # A learner who deletes a graded or locked cell gets it back at autograde instead of silently losing it.
 c.OverwriteCells.add_missing_cells = True
 
-# Feedback shows each hidden-test cell's printed result, never the hidden test code itself.
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+# Feedback shows each hidden-test cell's printed result, never the hidden test code itself; headings name the
+# function, answers awaiting hand grading say so, and maths is MathML (no MathJax from a CDN; autograder/feedback.py).
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+from autograder.feedback import use_readable_feedback  # noqa: E402
+use_readable_feedback(c)
 
 # `nbgrader collect` run as root (e.g. in CI or a container) would otherwise refuse other users' submissions.
 c.ExchangeCollect.check_owner = False
@@ -45,7 +46,6 @@ os.environ["PYTHONPATH"] = os.pathsep.join(_paths)
 # child, never in a kernel that could read the gradebook or patch the tests; the scores, feedback and named
 # mistakes land in the hidden-test cells, where nbgrader's gradebook, formgrader and feedback pick them up.
 if os.environ.get("RNN_AUTOGRADE", "sandbox") != "kernel":
-    sys.path.insert(0, ROOT)
     from autograder.nbgrader_plugin import use_sandboxed_grading
     use_sandboxed_grading(c)
 

@@ -11,6 +11,8 @@ POINTS = {
     "update_parameters": 5.0,
 }
 MAX_SCORE = sum(POINTS.values())
+# Points of each written question (graded by hand in nbgrader's formgrader); its prompt's "(2 points)" comes from it.
+QUESTION_POINTS = 2.0
 
 # nbgrader grade id of the cell holding a function's hidden tests: how a graded cell is tied to its function.
 HIDDEN_TESTS_SUFFIX = "_hidden_tests"
@@ -21,5 +23,6 @@ def hidden_tests_grade_id(name):
     return name + HIDDEN_TESTS_SUFFIX
 
 assert tuple(POINTS) == GRADED_FUNCTIONS
-__all__ = ["GRADED_FUNCTIONS", "GRADIENT_KEYS", "PARAMETER_KEYS", "POINTS", "MAX_SCORE", "HIDDEN_TESTS_SUFFIX",
+__all__ = ["GRADED_FUNCTIONS", "GRADIENT_KEYS", "PARAMETER_KEYS", "POINTS", "MAX_SCORE", "QUESTION_POINTS",
+           "HIDDEN_TESTS_SUFFIX",
            "hidden_tests_grade_id"]

@@ -9,12 +9,17 @@ For each function, the engine below
    still uses those arrays -- and one whose repeated call gives another answer gets nothing;
 3. scores each check by the share of input sets it passed (the form of an answer earns points
    only when some of its values are right);
-4. explains: the first failure of each check (input set, output, entry, expected, got), the
+4. a bug costs once: a sequence function (rnn_forward, rnn_backward) is also judged against a correct
+   loop over the learner's own cell function (autograder.composition), so a check it fails only
+   because that cell function is wrong keeps its points;
+5. explains: the first failure of each check (input set, output, entry, expected, got), the
    named mistake it matches (autograder.mistakes), and whether a helper function is the cause.
+
+How long one call may take is the runner's setting (runner.DEFAULT_CALL_TIMEOUT, --call-timeout), not the engine's.
 
 Learner code is only ever reached through `runner.call`, and only decoded plain data is judged.
 """
-from autograder import mistakes
+from autograder import composition, mistakes
 from autograder.cases import cases
 from autograder.checks import SPECS
 from autograder.checks.base import STRUCTURE, fail_all, mutation_problem
@@ -23,7 +28,6 @@ from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE, POINTS
 from autograder.runner import CRASHED, EXCEPTION, GARBAGE, MISSING, STOPS_CALLING, TIMEOUT, CallOutcome, call_each
 
 DEFAULT_SEED = 20261123
-CALL_TIMEOUT = 3.0  # seconds per call; the reference needs milliseconds on the largest input set
 MUTATION_SHARE = 0.3  # share of a function's earned points lost for changing its inputs in place
 TYPICAL = 2  # index of the "typical" input set in every size-set list (see cases.size_sets)
 
@@ -44,9 +48,9 @@ class LearnerFunction:
         if self.stopped is None:
             call_many = getattr(self.runner, "call_many", None)
             if call_many is not None:
-                outcomes = call_many(self.name, calls, timeout=CALL_TIMEOUT)
+                outcomes = call_many(self.name, calls)
             else:
-                outcomes = call_each(self.runner, self.name, calls, timeout=CALL_TIMEOUT)
+                outcomes = call_each(self.runner, self.name, calls)
             stopping = [outcome for outcome in outcomes if outcome.status in STOPS_CALLING]
             self.stopped = stopping[0] if stopping else None
         for _ in range(len(calls) - len(outcomes)):
@@ -88,9 +92,10 @@ def grade_function(runner, name, seed=DEFAULT_SEED, earlier=None):
         header = f"{name}: 0/{POINTS[name]:g} points. {failure_reason(name, outcomes[0])}"
         named = mistakes.recognise_failure(outcomes)  # e.g. np.float, or Dinosaurus Island's gradients["db"]
         lines = [f"  Recognised mistake: {named.name}. {named.hint}"] if named else []
-        return _result(name, 0.0, "\n".join([header] + lines + notes), named.name if named else None)
+        return _result(name, 0.0, "\n".join([header] + lines + notes), [named.name] if named else [])
     verdicts = [judge_outcome(spec, case, outcome) for case, outcome in zip(graded_cases, outcomes)]
-    earned, lines = _score_checks(spec, graded_cases, verdicts)
+    scored, rescued, own_cell_note = _judge_against_own_cell(runner, spec, graded_cases, outcomes, verdicts)
+    earned, lines = _score_checks(spec, graded_cases, scored, rescued)
     garbage = _garbage_reason(verdicts)
     if garbage:  # one line says it all; the per-check lines would only repeat it
         lines = []
@@ -103,53 +108,117 @@ def grade_function(runner, name, seed=DEFAULT_SEED, earlier=None):
     if inconsistency:
         earned = {check: 0.0 for check in earned}
         lines.append(f"  [FAIL] {inconsistency}, so {name} gets no points.")
-    mistake, explanation = _explain(runner, spec, seed, function, outcomes, verdicts, earlier)
+    recognised, explanation = _explain(runner, spec, seed, function, outcomes, verdicts, earlier, own_cell_note)
     score = round(sum(earned.values()), 2)
     header = f"{name}: {score:g}/{POINTS[name]:g} points"
     if garbage:
         header += f". {name} returned garbage on every input set: {garbage}"
-    return _result(name, score, "\n".join([header] + lines + explanation), mistake)
+    return _result(name, score, "\n".join([header] + lines + explanation), recognised)
 
 
-def _explain(runner, spec, seed, function, outcomes, verdicts, earlier):
-    """(name of the recognised mistake or None, feedback lines naming mistakes and helper problems)."""
+def _explain(runner, spec, seed, function, outcomes, verdicts, earlier, own_cell_note=None):
+    """(names of the recognised mistakes, likeliest first; feedback lines naming them and helper problems).
+
+    verdicts -- against the reference (a failure the learner's own cell function explains is still explained)
+    own_cell_note -- the verdict of the composition over the learner's cell function, when there is one:
+                     it replaces the vaguer "the points lost here may come back with it"
+    """
     if not any(reason for verdict in verdicts for reason in verdict.values()):
-        return None, []
-    notes = _dependency_notes(runner, spec, seed, function, earlier)
+        return [], []
+    notes = _dependency_notes(runner, spec, seed, function, earlier, own_cell_note)
     recognised = _recognise(spec, seed, outcomes)
     if notes and spec.helper:  # the helper is wrong too: its mistake is the likelier explanation
         recognised.sort(key=lambda m: f"(in {spec.helper})" not in m.name)
     recognised = recognised or [named for named in [mistakes.recognise_failure(outcomes)] if named]
-    lines = [f"  Recognised mistake: {m.name}. {m.hint}" for m in recognised[:2]]
-    return (recognised[0].name if recognised else None), lines + notes
+    lines = [f"  Recognised mistake: {m.name}. {m.hint}" for m in recognised]
+    return [m.name for m in recognised], lines + notes
 
 
-def _result(name, score, feedback, mistake):
-    return {"score": score, "max_score": POINTS[name], "feedback": feedback, "mistake": mistake}
+def _judge_against_own_cell(runner, spec, graded_cases, outcomes, verdicts):
+    """(verdicts to score, {check names some input set passed only against the composition}, feedback note or None).
+
+    For a sequence function whose checks fail against the reference: on every input set where it returned
+    a value, compose the course's loop over the learner's own cell function (called through `runner`, step
+    by step) and let a check pass where the output equals that composition (autograder.composition).
+    """
+    plan = composition.COMPOSITIONS.get(spec.name)
+    failing = [index for index, (outcome, verdict) in enumerate(zip(outcomes, verdicts))
+               if outcome.ok and any(reason for check, reason in verdict.items() if check != STRUCTURE)]
+    if plan is None or not failing:
+        return verdicts, set(), None
+    cell = LearnerFunction(runner, plan.cell)
+
+    def call_cell(*args):
+        outcome = cell.call(*args)
+        if not outcome.ok:
+            raise composition.CellUnusable()
+        return outcome.value
+
+    scored, rescued, cell_wrong = list(verdicts), set(), False
+    for index in failing:
+        composed = composition.compose(call_cell, spec.name, graded_cases[index])
+        if composed is None:
+            continue
+        cell_wrong = cell_wrong or composition.differs_from_reference(spec.name, composed, graded_cases[index])
+        passed = composition.rescued_checks(spec.name, composed, outcomes[index].value, verdicts[index])
+        scored[index] = {check: (None if check in passed else reason) for check, reason in verdicts[index].items()}
+        rescued |= passed
+    if not cell_wrong:  # the cell is right (or unusable): nothing here to tell apart
+        return verdicts, set(), None
+    return scored, rescued, _own_cell_note(spec, plan.cell, scored, rescued)
 
 
-def _score_checks(spec, graded_cases, verdicts):
-    """Points earned per check (share of input sets passed) and one feedback line per check."""
+def _own_cell_note(spec, cell, scored, rescued):
+    """What the composition over the learner's own cell function says about where the error is."""
+    still_failing = sorted({check for verdict in scored for check, reason in verdict.items() if reason})
+    if rescued and not still_failing:
+        return (f"  Note: your {spec.name} is right given your {cell}; the error is in {cell}. "
+                f"Every output of {spec.name} equals what a correct loop over your own {cell} returns, "
+                f"so {spec.name} keeps its points: fix {cell} and both are right.")
+    if rescued:
+        return (f"  Note: given your {cell}, your {spec.name} gets {', '.join(sorted(rescued))} right (they equal "
+                f"what a correct loop over your own {cell} returns, and keep their points); "
+                f"{', '.join(still_failing)} {'differs' if len(still_failing) == 1 else 'differ'} from that loop "
+                f"too: that error is in {spec.name} itself.")
+    return (f"  Note: the error is in {spec.name} itself: its outputs differ from what a correct loop over your "
+            f"own {cell} returns, too.")
+
+
+def _result(name, score, feedback, mistakes):
+    """One function's entry of the results (brief section 2); "mistake" is the likeliest of "mistakes" (all recognised)."""
+    return {"score": score, "max_score": POINTS[name], "feedback": feedback,
+            "mistake": mistakes[0] if mistakes else None, "mistakes": list(mistakes)}
+
+
+def _score_checks(spec, graded_cases, verdicts, rescued=frozenset()):
+    """Points earned per check (share of input sets passed) and one feedback line per check.
+
+    rescued -- checks that passed some input set only against the learner's own cell function
+    """
     total = len(graded_cases)
     against = graded_cases[0].against
     if any(case.against != against for case in graded_cases):
         against += " (the reference on the larger input set)"
-    earned, lines = {}, [f"  Inputs: {total} seeded input sets; expected values from {against}."]
+    failures = {check.name: [(case, verdict[check.name]) for case, verdict in zip(graded_cases, verdicts)
+                             if verdict[check.name]] for check in spec.checks}
+    earned = {check.name: check.points * (total - len(failures[check.name])) / total for check in spec.checks}
+    # The form of an answer earns points only when some of its values are right.
+    form_only = STRUCTURE in earned and earned[STRUCTURE] > 0 and \
+        sum(points for check, points in earned.items() if check != STRUCTURE) == 0
+    if form_only:
+        earned[STRUCTURE] = 0.0
+    lines = [f"  Inputs: {total} seeded input sets; expected values from {against}."]
     for check in spec.checks:
-        failures = [(case, verdict[check.name]) for case, verdict in zip(graded_cases, verdicts)
-                    if verdict[check.name]]
-        earned[check.name] = check.points * (total - len(failures)) / total
-        passing = check.passing
-        if not failures:
+        passing = check.passing + (f" (given your {spec.helper})" if check.name in rescued else "")
+        if form_only and check.name == STRUCTURE:
+            lines.append(f"  [FAIL] {STRUCTURE} (0/{check.points:g}): {passing}, but no points for the form of an "
+                         f"answer whose values are all wrong")
+        elif not failures[check.name]:
             lines.append(f"  [pass] {check.name} ({check.points:g}/{check.points:g}): {passing}")
         else:
-            case, reason = failures[0]
+            case, reason = failures[check.name][0]
             lines.append(f"  [FAIL] {check.name} ({earned[check.name]:.3g}/{check.points:g}): wrong on "
-                         f"{len(failures)} of {total} input sets; first failure on {case.label}: {reason}")
-    values = sum(points for check, points in earned.items() if check != STRUCTURE)
-    if STRUCTURE in earned and values == 0 and earned[STRUCTURE] > 0:
-        earned[STRUCTURE] = 0.0
-        lines.append(f"  [FAIL] {STRUCTURE}: no points for the form of an answer whose values are all wrong")
+                         f"{len(failures[check.name])} of {total} input sets; first failure on {case.label}: {reason}")
     return earned, lines
 
 
@@ -205,10 +274,13 @@ def _recognise(spec, seed, outcomes):
     return mistakes.recognise(spec.name, seed, learner_outputs)
 
 
-def _dependency_notes(runner, spec, seed, function, earlier):
-    """Notes when a failure may come from another learner function rather than this one."""
-    notes = []
-    if spec.helper:
+def _dependency_notes(runner, spec, seed, function, earlier, own_cell_note=None):
+    """Notes when a failure may come from another learner function rather than this one.
+
+    own_cell_note -- what judging against the learner's own cell function found; it replaces the helper note
+    """
+    notes = [own_cell_note] if own_cell_note else []
+    if spec.helper and not own_cell_note:
         helper_problem = _known_problem(earlier.get(spec.helper)) if spec.helper in earlier \
             else _first_problem(runner, spec.helper, seed)
         if helper_problem:

@@ -2,8 +2,12 @@
 
 Two preprocessors plug into nbgrader 0.9's ``autograde`` (see `use_sandboxed_grading`):
 
+* KeepStudentFigures (sanitize step, replaces ClearOutput): clears every output like nbgrader does,
+  except the figures (PNG/JPEG images) the student's own experiment cells drew before handing in, so
+  formgrader and the feedback show the plots the written questions are about. Nothing is re-run.
 * ReportingOverwriteCells (sanitize step, replaces OverwriteCells): restores locked and deleted
-  cells exactly like nbgrader does, and also writes down *for the student* what it restored.
+  cells exactly like nbgrader does, and also writes down *for the student* what it restored; a
+  hidden-test cell that differs from the source only by its (stripped) hidden tests is not reported.
 * SandboxedHiddenTests (autograde step, replaces Execute): hands the sanitized notebook to
   ``python -m autograder grade`` (every call of student code in an isolated child process, results
   format of shared brief §2), then fills each hidden-test cell with what nbgrader expects of an
@@ -12,13 +16,16 @@ Two preprocessors plug into nbgrader 0.9's ``autograde`` (see `use_sandboxed_gra
   show them, and generate_feedback shows our messages. No student code runs in nbgrader's process
   or in a kernel with the grader's rights.
 
-A hidden-test cell is matched to its function by its grade id, ``<function>_hidden_tests``.
+A hidden-test cell is matched to its function by its grade id, ``<function>_hidden_tests``. Grading refuses
+a course whose gradebook gives a function other points than the graders do (autograder/contract.py POINTS).
 
 Nothing of the submission's own notebook metadata is trusted: the sanitize step drops its
 ``rnn_autograder`` entry before writing this run's notices there (the channel to the autograde
 step), notices of the instructor's tools come from INSTRUCTOR_NOTICES in the course folder, and a
 learner cell posing as the notes cell loses that cell id.
 """
+import base64
+import binascii
 import json
 import subprocess
 import sys
@@ -27,10 +34,10 @@ from pathlib import Path
 
 import nbformat
 from nbgrader import utils
-from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor, OverwriteCells
+from nbgrader.preprocessors import ClearHiddenTests, ClearOutput, Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Float, List, Unicode
 
-from autograder.contract import GRADED_FUNCTIONS, HIDDEN_TESTS_SUFFIX
+from autograder.contract import GRADED_FUNCTIONS, HIDDEN_TESTS_SUFFIX, POINTS
 
 METADATA_KEY = "rnn_autograder"  # notebook metadata: {"notices": [...], "result": {...}}
 NOTES_CELL_ID = "rnn-autograder-notes"
@@ -54,6 +61,63 @@ def notices(nb):
     return nb.metadata.setdefault(METADATA_KEY, {}).setdefault("notices", [])
 
 
+class StaleCourse(RuntimeError):
+    """The gradebook's points differ from the graders': grading would mix scales or exceed a cell's maximum."""
+
+
+# Images a figure leaves in a cell (base64), their magic bytes and the most the feedback may carry.
+FIGURE_TYPES = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
+MAX_FIGURE_BYTES = 2 * 2 ** 20
+MAX_FIGURES = 20
+
+
+class KeepStudentFigures(ClearOutput):
+    """nbgrader's ClearOutput, except that the images the student's ordinary code cells drew are kept.
+
+    Only plain PNG or JPEG data (checked by its magic bytes, at most MAX_FIGURE_BYTES each, MAX_FIGURES in
+    all) of cells without nbgrader metadata survive: no HTML, SVG or JavaScript a submission could use to
+    script formgrader, and no output of a graded or locked cell, whose outputs the grader writes itself.
+    """
+
+    def preprocess(self, nb, resources):
+        self._kept = 0
+        return super().preprocess(nb, resources)
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        figures = [] if "nbgrader" in cell.metadata else student_figures(cell)
+        cell, resources = super().preprocess_cell(cell, resources, cell_index)
+        figures = figures[:max(0, MAX_FIGURES - self._kept)]
+        if figures:
+            cell.outputs = figures
+            self._kept += len(figures)
+        return cell, resources
+
+
+def student_figures(cell):
+    """The outputs of `cell` that are figures: display_data/execute_result reduced to their PNG or JPEG image."""
+    kept = []
+    for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+        if output.get("output_type") not in ("display_data", "execute_result"):
+            continue
+        for mime, magic in FIGURE_TYPES.items():
+            data = output.get("data", {}).get(mime)
+            if isinstance(data, list):
+                data = "".join(data)
+            if isinstance(data, str) and _is_image(data, magic):
+                kept.append(nbformat.v4.new_output("display_data", data={mime: data.strip()}))
+                break
+    return kept
+
+
+def _is_image(text, magic):
+    if len(text) > MAX_FIGURE_BYTES * 4 // 3 + 4:
+        return False
+    try:
+        return base64.b64decode(text, validate=False).startswith(magic)
+    except (binascii.Error, ValueError):
+        return False
+
+
 class ReportingOverwriteCells(OverwriteCells):
     """nbgrader's OverwriteCells, plus a notice for the student about every cell it had to restore.
 
@@ -71,12 +135,26 @@ class ReportingOverwriteCells(OverwriteCells):
 
     def preprocess_cell(self, cell, resources, cell_index):
         submitted = cell.source
+        self._checksum_reports = []
         cell, resources = super().preprocess_cell(cell, resources, cell_index)
         # Restoring a locked cell is routine when only its hidden tests differ from the release.
-        if cell.source != submitted and _released(cell).strip() != submitted.strip():
+        edited = cell.source != submitted and _released(cell).strip() != submitted.strip()
+        if edited:
             self._changes.append(f"You edited the locked cell '{cell.metadata['nbgrader']['grade_id']}'; it was "
                                  f"replaced by the original before grading (your functions were graded as written).")
+        for report in self._checksum_reports:  # only real edits are worth a warning
+            (super().report_change if edited else self._routine_change)(*report)
         return cell, resources
+
+    def report_change(self, name, attr, old, new):
+        """nbgrader's warning, except a locked cell's checksum: decided after the cell is restored."""
+        if attr == "checksum":
+            self._checksum_reports.append((name, attr, old, new))
+        else:
+            super().report_change(name, attr, old, new)
+
+    def _routine_change(self, name, attr, old, new):
+        self.log.debug("Cell %s differs from the source only by its hidden tests; restored", name)
 
     def add_missing_grade_cells(self, nb, resources):
         """Put every deleted grade cell back right after the nearest earlier cell of the source that is present."""
@@ -133,6 +211,7 @@ class SandboxedHiddenTests(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         cells = hidden_test_cells(nb)
+        refuse_stale_points(cells)
         result = self.grade(nb, resources)
         for name, cell in cells.items():
             cell.outputs = function_outputs(name, result["functions"].get(name))
@@ -165,11 +244,28 @@ class SandboxedHiddenTests(NbGraderPreprocessor):
             return json.loads(lines[0])
 
 
+def refuse_stale_points(cells):
+    """Raise StaleCourse unless every hidden-test cell (its points restored from the gradebook by sanitizing)
+    is worth what the graders give its function: a changed POINTS needs the course rebuilt first."""
+    stale = {name: float(cell.metadata["nbgrader"]["points"]) for name, cell in cells.items()
+             if float(cell.metadata["nbgrader"]["points"]) != POINTS[name]}
+    if stale:
+        differences = ", ".join(f"{name}: {points:g} in the gradebook, {POINTS[name]:g} in the graders"
+                                for name, points in stale.items())
+        raise StaleCourse(f"refusing to grade: the course is stale ({differences}; autograder/contract.py POINTS "
+                          f"changed after the assignment was generated). Rebuild it and update the gradebook, "
+                          f"then autograde again:\n    python -m course build\n"
+                          f"    nbgrader generate_assignment rnn_gradients --force")
+
+
 def learner_cells(nb):
-    """Copy of `nb` without its locked cells: those are the course's (visible and hidden tests, restored
-    from the source by sanitizing), not the learner's code, and would only fail outside the course folder."""
+    """Copy of `nb` with its locked cells emptied: those are the course's (visible and hidden tests, restored
+    from the source by sanitizing), not the learner's code, and would only fail outside the course folder.
+    They stay as empty cells so that "cell N" in the grader's messages is the student's N-th cell."""
     copy = nbformat.from_dict(nb)
-    copy.cells = [cell for cell in copy.cells if not utils.is_locked(cell)]
+    for cell in copy.cells:
+        if utils.is_locked(cell):
+            cell.source = ""
     return copy
 
 
@@ -200,8 +296,8 @@ def function_outputs(name, entry):
     if entry is None:
         entry = {"score": 0.0, "feedback": f"{name}: 0 points: the grader reported nothing", "mistake": None}
     lines = [str(entry.get("feedback") or f"{name}: {entry['score']:g} points")]
-    if entry.get("mistake"):
-        lines.append(f"Likely mistake: {entry['mistake']}")
+    for mistake in entry.get("mistakes") or ([entry["mistake"]] if entry.get("mistake") else []):
+        lines.append(f"Likely mistake: {mistake}")
     return [nbformat.v4.new_output("stream", name="stdout", text="\n".join(l for l in lines if l) + "\n"),
             nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(entry["score"]))},
                                    execution_count=1)]
@@ -225,7 +321,8 @@ def use_sandboxed_grading(c):
     from nbgrader.converters import Autograde
     traits = Autograde.class_traits()
     sanitize, autograde = traits["sanitize_preprocessors"].default(), traits["autograde_preprocessors"].default()
-    c.Autograde.sanitize_preprocessors = [ReportingOverwriteCells if p is OverwriteCells else p for p in sanitize]
+    swaps = {OverwriteCells: ReportingOverwriteCells, ClearOutput: KeepStudentFigures}
+    c.Autograde.sanitize_preprocessors = [swaps.get(p, p) for p in sanitize]
     c.Autograde.autograde_preprocessors = [SandboxedHiddenTests if p is Execute else p for p in autograde]
     c.OverwriteCells.add_missing_cells = True
     return c

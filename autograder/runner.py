@@ -20,7 +20,9 @@ from typing import Any, Optional, Protocol
 from autograder import codec
 
 OK, MISSING, EXCEPTION, TIMEOUT, CRASHED, GARBAGE = "ok", "missing", "exception", "timeout", "crashed", "garbage"
-DEFAULT_CALL_TIMEOUT = 5.0
+# Seconds one call of a learner function may take, unless a runner is given another (--call-timeout): the one
+# setting. The reference needs milliseconds on the largest input set.
+DEFAULT_CALL_TIMEOUT = 3.0
 STOPS_CALLING = (MISSING, TIMEOUT, CRASHED)  # after such an outcome a function is not called again
 
 
@@ -50,10 +52,13 @@ class Runner(Protocol):
     def available(self) -> set:
         """Names of the graded functions the submission defines as callables."""
 
-    def call(self, name, *args, keep_args=False, timeout=DEFAULT_CALL_TIMEOUT) -> CallOutcome:
-        """Call function `name` on copies of `args`; with keep_args, also report the args after the call."""
+    def call(self, name, *args, keep_args=False, timeout=None) -> CallOutcome:
+        """Call function `name` on copies of `args`; with keep_args, also report the args after the call.
 
-    def call_many(self, name, calls, timeout=DEFAULT_CALL_TIMEOUT) -> list:
+        timeout -- seconds; None: the runner's own call timeout (graders pass None)
+        """
+
+    def call_many(self, name, calls, timeout=None) -> list:
         """Call `name` once per (args, keep_args) in `calls`, in order, each with its own `timeout`.
 
         Returns the CallOutcomes of the calls made: the same as `call` one by one, stopping right
@@ -61,7 +66,7 @@ class Runner(Protocol):
         """
 
 
-def call_each(runner, name, calls, timeout=DEFAULT_CALL_TIMEOUT):
+def call_each(runner, name, calls, timeout=None):
     """`Runner.call_many` made of single calls (for runners where a call costs no round trip)."""
     outcomes = []
     for args, keep_args in calls:
@@ -114,16 +119,20 @@ class _CallTimeout(BaseException):
 
 
 class InProcessRunner:
-    """Runs functions found in `namespace` (e.g. a kernel's globals()) in this process."""
+    """Runs functions found in `namespace` (e.g. a kernel's globals()) in this process.
 
-    def __init__(self, namespace):
-        self.namespace = namespace
+    call_timeout -- seconds one call may take (wall clock, main thread only)
+    """
+
+    def __init__(self, namespace, call_timeout=DEFAULT_CALL_TIMEOUT):
+        self.namespace, self.call_timeout = namespace, call_timeout
 
     def available(self):
         from autograder.contract import GRADED_FUNCTIONS
         return {name for name in GRADED_FUNCTIONS if callable(self.namespace.get(name))}
 
-    def call(self, name, *args, keep_args=False, timeout=DEFAULT_CALL_TIMEOUT):
+    def call(self, name, *args, keep_args=False, timeout=None):
+        timeout = self.call_timeout if timeout is None else timeout
         function = self.namespace.get(name)
         if not callable(function):
             return CallOutcome(MISSING, message=f"no function named {name} is defined")

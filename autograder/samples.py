@@ -153,7 +153,8 @@ def sample_class():
     """The sample students, in a fixed order (list of SampleStudent)."""
     return [
         SampleStudent("ada", "everything correct", all_correct()),
-        SampleStudent("ben", "partly correct: tanh' missing (breaks both backward functions), clip rebinds a local",
+        SampleStudent("ben", "partly correct: tanh' missing in rnn_cell_backward (rnn_backward, which calls it, "
+                             "keeps its points), clip rebinds a local",
                       {**all_correct(), "rnn_cell_backward": mistake("rnn_cell_backward", *TANH_DERIVATIVE_MISSING),
                        "clip": mistake("clip", *CLIP_REBINDS)}),
         SampleStudent("cleo", "typical mistakes: y from a_prev, dWaa not summed, + instead of - in the update",

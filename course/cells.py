@@ -93,8 +93,12 @@ def hidden_test_cell(name):
 
 
 def written_answer(grade_id, points, prompt, model_answer=""):
-    """A manually graded markdown answer: the prompt stays, the model answer becomes YOUR ANSWER HERE."""
-    text = "\n".join([textwrap.dedent(prompt).strip(), "", BEGIN_SOLUTION,
+    """A manually graded markdown answer: the prompt stays, the model answer becomes YOUR ANSWER HERE.
+
+    The prompt opens with "**Question (N points).**", N from `points` (the cell's metadata says the same).
+    """
+    heading = f"**Question ({float(points):g} points).** "
+    text = "\n".join([heading + textwrap.dedent(prompt).strip(), "", BEGIN_SOLUTION,
                       textwrap.dedent(model_answer).strip(), END_SOLUTION])
     return _nbgrader(nbf.new_markdown_cell(text), grade_id=grade_id, grade=True, solution=True, points=points)
 

@@ -8,9 +8,8 @@ experiment's name to its function; ``FILLERS`` says which placeholder of the not
 Written questions are nbgrader answer cells (grade + solution, markdown): the prompt is kept, and the
 model answer between the solution markers becomes "YOUR ANSWER HERE" in the release.
 """
+from autograder.contract import QUESTION_POINTS
 from course.cells import code, markdown, written_answer
-
-QUESTION_POINTS = 2  # each written question; graded by hand in nbgrader's formgrader
 
 
 def _question(grade_id, prompt, model_answer):
@@ -68,7 +67,7 @@ def summed():
         $dz^{\langle t \rangle}$: the vanishing comes from $W_{aa}$, not from $W_{ax}$.)
         """),
         _question("question_summed", r"""
-        **Question (2 points).** A learner asks: *"Do we add or multiply the gradients of the timesteps
+        A learner asks: *"Do we add or multiply the gradients of the timesteps
         to get the gradient of the shared weights?"* Answer using the left plot: what is added, what is
         multiplied, and why does the sum carry almost no information about $t = 0$?
         """, r"""
@@ -133,7 +132,7 @@ def decay():
         gradient norm when the weights grow large, which the clipping experiment shows.
         """),
         _question("question_decay", r"""
-        **Question (2 points).** Your plot shows $\lVert dx^{\langle t \rangle} \rVert$ shrinking towards
+        Your plot shows $\lVert dx^{\langle t \rangle} \rVert$ shrinking towards
         $t = 0$ although $W_{aa}$ is the same matrix at every step. Explain with the chain rule why only the
         *early* timesteps receive a vanishing gradient, and why the right panel decays faster than
         $\rho^k$.
@@ -229,7 +228,7 @@ def agreement():
         seed; the collapse does not.)
         """),
         _question("question_agreement", r"""
-        **Question (2 points).** A learner argues: *"The weights at the last timestep are trained fine, so
+        A learner argues: *"The weights at the last timestep are trained fine, so
         the prediction of was/were fails only because the hidden state it receives carries no useful
         context."* Is that right? Use both panels of your plot to explain what fails at $k = 40$ and why
         training longer with clipping does not help.
@@ -244,7 +243,7 @@ def agreement():
         longer multiplies a near-zero signal by more steps, so neither helps.
         """),
         _question("question_clipping", r"""
-        **Question (2 points).** In the clipping experiment clipping rescued training, but in the agreement
+        In the clipping experiment clipping rescued training, but in the agreement
         experiment (also clipped) long distances still fail. Explain, using your plots, why clipping fixes
         exploding gradients but not vanishing ones.
         """, r"""

@@ -48,6 +48,23 @@ def test_grade_cells_carry_the_contract_points(source_nb):
     assert graded == {**{f"{name}_hidden_tests": points for name, points in POINTS.items()}, **questions}
 
 
+def test_the_points_a_prompt_states_are_the_points_of_its_cell(source_nb):
+    """Does every graded cell's text state exactly the points its metadata (and so the gradebook) gives it?"""
+    for grade_id, cell in nbgrader_cells(source_nb).items():
+        nbgrader = cell.metadata["nbgrader"]
+        if nbgrader["grade"]:
+            wording = "**Question ({:g} points).**" if nbgrader["solution"] else "({:g} points)"
+            assert wording.format(nbgrader["points"]) in cell.source, grade_id
+
+
+def test_question_points_come_from_one_constant(monkeypatch):
+    """Changing QUESTION_POINTS changes both what the prompts say and what the cells are worth."""
+    monkeypatch.setattr(experiments, "QUESTION_POINTS", 3.0)
+    questions = [cell for name in experiments.SLOTS for cell in experiments.cells_for(name) if "nbgrader" in cell.metadata]
+    assert questions and all(cell.metadata["nbgrader"]["points"] == 3.0 for cell in questions)
+    assert all(cell.source.startswith("**Question (3 points).**") for cell in questions)
+
+
 def test_every_function_has_solution_then_hidden_then_visible_cell(source_nb):
     """Does each function come as its solution cell, then the locked grade cell, then a locked ungraded public test?
 
@@ -155,7 +172,7 @@ def test_written_answer_is_a_manually_graded_markdown_cell():
     assert cell.cell_type == "markdown" and meta["grade"] and meta["solution"] and meta["points"] == 2.0
     MetadataValidator().validate_cell(cell)
     released, _ = ClearSolutions().preprocess(nbformat.v4.new_notebook(cells=[cell]), {})
-    assert released.cells[0].source.startswith("Why are the gradients summed?")
+    assert released.cells[0].source.startswith("**Question (2 points).** Why are the gradients summed?")
     assert "Shared weights." not in released.cells[0].source
 
 

@@ -69,3 +69,21 @@ def test_clip_feedback_says_which_entry_escaped_the_bounds():
     assert abs(value) > 0.3
     assert "[pass] dba" in feedback
     assert np.isfinite(value)
+
+
+@pytest.mark.parametrize("path", fixture_paths("mutants"), ids=lambda p: p.stem)
+def test_no_check_is_reported_both_passed_and_failed(path):
+    """A 0/10 function whose answer has the right form: is 'structure' one [FAIL] line, never also a [pass]?"""
+    for result in grade(path)["functions"].values():
+        checks = [re.match(r"\s*\[(pass|FAIL)\] (\S+)", line).group(2) for line in result["feedback"].splitlines()
+                  if re.match(r"\s*\[(pass|FAIL)\] ", line)]
+        assert len(checks) == len(set(checks)), result["feedback"]
+
+
+def test_every_recognised_mistake_is_named_not_only_the_first():
+    """When two mistakes explain a function's outputs, do the results and the feedback name both?"""
+    result = grade(next(p for p in fixture_paths("mutants") if p.stem == "backward_divides_by_m"))["functions"]
+    mistakes = result["rnn_backward"]["mistakes"]
+    assert len(mistakes) == 2 and mistakes[0] == result["rnn_backward"]["mistake"]
+    for mistake in mistakes:
+        assert f"Recognised mistake: {mistake}." in result["rnn_backward"]["feedback"]

@@ -22,9 +22,7 @@ WHAT_FEEDBACK_SAYS = {
 }
 
 
-@pytest.fixture
-def short_timeout(monkeypatch):
-    monkeypatch.setattr(grading, "CALL_TIMEOUT", 0.3)
+SHORT_TIMEOUT = 0.3  # seconds per call, so the endless loops end quickly
 
 
 def test_every_hostile_fixture_is_covered():
@@ -33,12 +31,12 @@ def test_every_hostile_fixture_is_covered():
 
 @pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.matrix, on purpose
 @pytest.mark.parametrize("path", HOSTILE, ids=lambda p: p.stem)
-def test_hostile_function_gets_zero_and_the_rest_full_marks(path, short_timeout):
+def test_hostile_function_gets_zero_and_the_rest_full_marks(path):
     """Does None, a short tuple, np.matrix, a lying __eq__, NaN, SystemExit, a first-call-only answer, noise
     or an endless loop give 0 for that function (input mutation: a share of it), say why, and cost nothing
     elsewhere?"""
     (target,) = declared_functions(path, "hostile")
-    result = grading.grade_submission(InProcessRunner(learner_namespace(path)))
+    result = grading.grade_submission(InProcessRunner(learner_namespace(path), call_timeout=SHORT_TIMEOUT))
     if path.stem == "input_mutation":  # a bug, not a cheat: it costs a share of the points, not all
         assert result["functions"][target]["score"] <= (1 - grading.MUTATION_SHARE) * POINTS[target]
     else:
@@ -49,10 +47,10 @@ def test_hostile_function_gets_zero_and_the_rest_full_marks(path, short_timeout)
         assert result["functions"][name]["score"] == POINTS[name], result["functions"][name]["feedback"]
 
 
-def test_a_function_that_hangs_is_called_once_not_once_per_check(short_timeout):
+def test_a_function_that_hangs_is_called_once_not_once_per_check():
     """Does an endless loop cost one timeout, rather than one per input set?"""
     path = next(p for p in HOSTILE if p.stem == "infinite_loop")
-    runner = CountingRunner(InProcessRunner(learner_namespace(path)))
+    runner = CountingRunner(InProcessRunner(learner_namespace(path), call_timeout=SHORT_TIMEOUT))
     result = grading.grade_function(runner, "rnn_backward")
     assert runner.calls["rnn_backward"] == 1
     assert result["feedback"].startswith("rnn_backward: 0/10 points. rnn_backward timed out")
@@ -87,14 +85,14 @@ def clip(gradients, maxValue):
     assert result["functions"]["clip"]["score"] == 0 and "'{score}'" in result["functions"]["clip"]["feedback"]
 
 
-def test_a_hanging_helper_costs_one_timeout_per_function_not_one_per_explanation(short_timeout):
+def test_a_hanging_helper_costs_one_timeout_per_function_not_one_per_explanation():
     """When rnn_cell_forward hangs (and so does the rnn_forward calling it), is each called just once?"""
     namespace = learner_namespace(source='''
 def rnn_cell_forward(xt, a_prev, parameters):
     while True:
         pass
 ''')
-    runner = CountingRunner(InProcessRunner(namespace))
+    runner = CountingRunner(InProcessRunner(namespace, call_timeout=SHORT_TIMEOUT))
     result = grading.grade_submission(runner)
     assert runner.calls["rnn_cell_forward"] == 1 and runner.calls["rnn_forward"] == 1
     assert result["score"] == 30.0

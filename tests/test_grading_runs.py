@@ -17,9 +17,10 @@ def test_results_have_every_function_in_the_documented_format():
     assert set(result) == {"score", "max_score", "functions"} and result["max_score"] == MAX_SCORE
     assert list(result["functions"]) == list(GRADED_FUNCTIONS)
     for entry in result["functions"].values():
-        assert set(entry) == {"score", "max_score", "feedback", "mistake"}
+        assert set(entry) == {"score", "max_score", "feedback", "mistake", "mistakes"}
         assert isinstance(entry["score"], float) and isinstance(entry["feedback"], str)
         assert entry["mistake"] is None or isinstance(entry["mistake"], str)
+        assert entry["mistakes"][:1] == ([entry["mistake"]] if entry["mistake"] else [])
     assert result["score"] == sum(entry["score"] for entry in result["functions"].values())
 
 

@@ -95,7 +95,8 @@ def test_a_helper_mistake_is_pointed_at_from_the_function_that_calls_it():
     assert "raised" in feedback["feedback"] and "ValueError" in feedback["feedback"]
     assert "call your rnn_cell_backward, which fails its own checks" in feedback["feedback"]
     forward = grade(FIXTURES / "mutants" / "cell_yt_pred_from_a_prev.py")["functions"]["rnn_forward"]
-    assert "call your rnn_cell_forward" in forward["feedback"]
+    assert "your rnn_forward is right given your rnn_cell_forward; the error is in rnn_cell_forward" \
+        in forward["feedback"]
 
 
 def test_backward_that_only_fits_its_own_forward_caches_is_told_so():

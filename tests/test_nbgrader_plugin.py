@@ -1,4 +1,6 @@
 """Does nbgrader read our sandboxed results as the scores we meant, and is its pipeline really switched?"""
+import base64
+
 import nbformat
 import pytest
 from nbgrader import utils
@@ -60,9 +62,10 @@ def test_configuration_swaps_execution_and_cell_restoring_and_keeps_the_rest():
     assert Execute not in autograde.autograde_preprocessors
     assert plugin.ReportingOverwriteCells in autograde.sanitize_preprocessors
     assert OverwriteCells not in autograde.sanitize_preprocessors
+    assert autograde.sanitize_preprocessors[0] is plugin.KeepStudentFigures  # instead of ClearOutput
     defaults = Autograde()
     assert len(autograde.autograde_preprocessors) == len(defaults.autograde_preprocessors)
-    assert autograde.sanitize_preprocessors[:3] == defaults.sanitize_preprocessors[:3]
+    assert autograde.sanitize_preprocessors[1:3] == defaults.sanitize_preprocessors[1:3]
     assert config.OverwriteCells.add_missing_cells is True
 
 
@@ -81,5 +84,53 @@ def test_the_grader_gets_the_learners_cells_not_the_courses_locked_tests():
                                     "grade_id": "clip_public_tests", "schema_version": 3}
     own = nbformat.v4.new_code_cell("import numpy as np")
     nb = nbformat.v4.new_notebook(cells=[own, learner, visible, _grade_cell("clip_hidden_tests", 5.0)])
-    assert [cell.source for cell in plugin.learner_cells(nb).cells] == [own.source, learner.source]
-    assert len(nb.cells) == 4
+    # Locked cells stay as empty cells, so the grader's "cell 2" is the student's second cell.
+    assert [cell.source for cell in plugin.learner_cells(nb).cells] == [own.source, learner.source, "", ""]
+    assert visible.source and len(nb.cells) == 4
+
+
+def test_every_recognised_mistake_reaches_the_students_feedback():
+    cell = _grade_cell("rnn_backward_hidden_tests", 10.0)
+    cell.outputs = plugin.function_outputs("rnn_backward", {
+        "score": 6.25, "max_score": 10.0, "feedback": "rnn_backward: 6.25/10 points",
+        "mistake": "parameter gradients divided by m",
+        "mistakes": ["parameter gradients divided by m", "parameter gradients divided by m (in rnn_cell_backward)"]})
+    stdout = cell.outputs[0]["text"]
+    assert "Likely mistake: parameter gradients divided by m\n" in stdout
+    assert "Likely mistake: parameter gradients divided by m (in rnn_cell_backward)\n" in stdout
+
+
+def _figure_cell(outputs, nbgrader=None):
+    cell = nbformat.v4.new_code_cell("fig = gradient_lab.plot_gradient_decay(decay)")
+    cell.outputs = outputs
+    if nbgrader:
+        cell.metadata["nbgrader"] = nbgrader
+    return cell
+
+
+PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(40)).decode()
+
+
+def test_only_the_students_own_figures_survive_sanitizing_never_html_or_scripts():
+    figure = nbformat.v4.new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"})
+    script = nbformat.v4.new_output("display_data", data={"text/html": "<script>steal()</script>"})
+    svg = nbformat.v4.new_output("display_data", data={"image/svg+xml": "<svg onload='steal()'/>"})
+    fake_png = nbformat.v4.new_output("display_data", data={"image/png": base64.b64encode(b"<script>").decode()})
+    text = nbformat.v4.new_output("stream", name="stdout", text="rho = 0.5\n")
+    own = _figure_cell([text, figure, script, svg, fake_png])
+    graded = _figure_cell([figure], {"grade": True, "solution": False, "locked": True, "grade_id": "x",
+                                     "points": 1.0, "schema_version": 3})
+    nb = nbformat.v4.new_notebook(cells=[own, graded])
+    nb, _ = plugin.KeepStudentFigures().preprocess(nb, {})
+    assert [list(output.data) for output in nb.cells[0].outputs] == [["image/png"]]
+    assert nb.cells[0].outputs[0].data["image/png"] == PNG
+    assert nb.cells[1].outputs == []
+
+
+def test_a_changed_points_value_is_refused_with_the_fix():
+    cells = {name: _grade_cell(f"{name}_hidden_tests", POINTS[name]) for name in GRADED_FUNCTIONS}
+    plugin.refuse_stale_points(cells)  # the course as built: nothing to refuse
+    cells["rnn_backward"].metadata["nbgrader"]["points"] = POINTS["rnn_backward"] + 2
+    with pytest.raises(plugin.StaleCourse, match="rnn_backward: 12 in the gradebook, 10 in the graders") as refusal:
+        plugin.refuse_stale_points(cells)
+    assert "nbgrader generate_assignment rnn_gradients --force" in str(refusal.value)

@@ -189,18 +189,19 @@ class SandboxRunner:
             self._start()
         return set(self._available or ())
 
-    def call(self, name, *args, keep_args=False, timeout=DEFAULT_CALL_TIMEOUT):
+    def call(self, name, *args, keep_args=False, timeout=None):
         return self.call_many(name, [(args, keep_args)], timeout)[0]
 
-    def call_many(self, name, calls, timeout=DEFAULT_CALL_TIMEOUT):
+    def call_many(self, name, calls, timeout=None):
         """Runner.call_many: one request per child for all `calls`, one reply frame per call, each with its own deadline."""
+        timeout = self.limits.call_timeout if timeout is None else min(timeout, self.limits.call_timeout)
         outcomes = []
         while len(outcomes) < len(calls):
             refusal = self._refusal(name)
             if refusal is not None:
                 outcomes.append(refusal)
                 break
-            outcomes += self._call_in_child(name, calls[len(outcomes):], min(timeout, self.limits.call_timeout))
+            outcomes += self._call_in_child(name, calls[len(outcomes):], timeout)
             if outcomes[-1].status in STOPS_CALLING:
                 break
         return outcomes
