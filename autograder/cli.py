@@ -10,7 +10,6 @@ Subcommands register themselves in SUBCOMMANDS (name -> (add_arguments, run)).
 """
 import argparse
 import collections
-import csv
 import os
 import sys
 from pathlib import Path
@@ -113,15 +112,9 @@ class _Progress:
 
 
 def write_csv(path, records):
-    """One row per submission: id, total, max, each function's score, number of submission-level errors."""
-    from autograder.contract import GRADED_FUNCTIONS
-    with open(path, "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["submission", "score", "max_score", *GRADED_FUNCTIONS, "errors"])
-        for record in records:
-            writer.writerow([record["submission"], record["score"], record["max_score"],
-                             *(record["functions"][name]["score"] for name in GRADED_FUNCTIONS),
-                             len(record.get("errors", []))])
+    """The grade sheet of `records`, in the one layout `report` writes too (autograder.report.grade_sheet)."""
+    from autograder.report import write_grade_sheet
+    write_grade_sheet(records, path)
 
 
 def summarize(records):
