@@ -29,18 +29,27 @@ def add_grade_arguments(parser):
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the grading inputs")
     parser.add_argument("--call-timeout", type=float, default=Limits().call_timeout,
                         help="seconds one call of a learner function may take (default %(default)s)")
+    parser.add_argument("--isolation", choices=("full", "available"), default="full",
+                        help="full: every isolation layer or refuse; available: the strongest this machine allows "
+                             "(e.g. a container without CAP_SYS_ADMIN), refusing only without uid switch and "
+                             "seccomp, or without Landlock while a secret file is readable (default %(default)s)")
     parser.add_argument("--no-isolation", action="store_true",
                         help="run student code WITHOUT the sandbox (only rlimits); for machines without it")
 
 
 def run_grade(args):
     from autograder.batch import grade_batch
-    from autograder.sandbox import Limits, missing_features
+    from autograder.sandbox import Limits
     from autograder.submissions import find_submissions
 
-    missing = missing_features()
-    if missing and not args.no_isolation:
-        return _fail(EXIT_NO_ISOLATION, isolation_refusal(missing))
+    skip_layers = ()
+    if not args.no_isolation:
+        plan = _isolation_plan(args.isolation, args.paths)
+        if plan.refusal:
+            return _fail(EXIT_NO_ISOLATION, isolation_refusal(plan.refusal))
+        for note in plan.notes:
+            print(f"autograder: isolation without {note}", file=sys.stderr)
+        skip_layers = plan.skip
     try:
         with open(args.out, "a"):
             pass
@@ -58,7 +67,7 @@ def run_grade(args):
     try:
         outcome = grade_batch(submissions, args.out, args.seed, workers=args.workers,
                               isolated=not args.no_isolation, force=args.force, on_result=progress.advance,
-                              limits=Limits(call_timeout=args.call_timeout))
+                              limits=Limits(call_timeout=args.call_timeout), skip_layers=skip_layers)
     except Exception as error:  # e.g. a worker could not start its sandbox
         progress.close()
         return _fail(EXIT_UNGRADED, f"grading stopped: {type(error).__name__}: {error}")
@@ -76,11 +85,22 @@ def _fail(code, message):
     return code
 
 
+def _isolation_plan(mode, paths):
+    """autograder.sandbox.plan for `mode`; the secrets a child must not read: the reference, the graders,
+    the course's source and the submissions given."""
+    from autograder.batch import SANDBOX_UID_BASE
+    from autograder.sandbox.plan import plan_isolation
+    root = Path(__file__).resolve().parents[1]
+    secrets = [root / "solutions", root / "autograder", root / "source", *map(Path, paths)]
+    return plan_isolation(mode, secrets=secrets, uid=SANDBOX_UID_BASE)
+
+
 def isolation_refusal(missing):
     """Why grading will not start: `missing` lists the isolation features this machine lacks."""
     return ("refusing to run student code without isolation on this machine:\n  - " + "\n  - ".join(missing)
-            + "\nRun as root on Linux with Landlock, seccomp and network namespaces, or pass --no-isolation "
-            "to accept running untrusted code with rlimits only.")
+            + "\nRun as root on Linux with Landlock, seccomp and network namespaces; in a container without "
+            "CAP_SYS_ADMIN pass --isolation available (uid switch, rlimits and seccomp, Landlock if the kernel "
+            "has it); or pass --no-isolation to accept running untrusted code with rlimits only.")
 
 
 def warn_no_isolation():
