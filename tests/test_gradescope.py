@@ -239,3 +239,29 @@ def test_bundle_grades_without_cap_sys_admin_and_keeps_the_reference_unreadable(
     assert "No module named" not in text  # the notebook's public_tests and rnn_utils imports work
     for private in ("solutions", "autograder"):
         assert (root / "source" / private).stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.slow
+def test_setup_script_builds_a_venv_that_grades_without_cap_sys_admin(world_readable_root):
+    """Does setup.sh, run as Gradescope runs it (root, apt-get, pip), leave a venv of a system Python 3.11
+    in which run_autograder grades a correct notebook 50/50 without CAP_SYS_ADMIN?"""
+    import nbformat
+
+    from autograder.samples import fill_in, sample_class
+    root = world_readable_root
+    _unpack(gradescope.build_bundle(root.parent / "gs.zip"), root)
+    env = {**os.environ, gradescope.ROOT_VARIABLE: str(root)}
+    setup = subprocess.run(["bash", str(root / "source" / "setup.sh")], env=env, capture_output=True, text=True,
+                           timeout=1500)
+    assert setup.returncode == 0, setup.stdout[-3000:] + setup.stderr[-3000:]
+    version = subprocess.run([str(root / "venv" / "bin" / "python"), "-c", "import sys; print(sys.version_info[:2])"],
+                             capture_output=True, text=True, check=True).stdout
+    assert version.strip() == "(3, 11)"
+    released = nbformat.read(REPO / "release" / "rnn_gradients" / "rnn_gradients.ipynb", as_version=4)
+    ada = next(student for student in sample_class() if student.student_id == "ada")
+    nbformat.write(fill_in(released, ada), root / "submission" / "rnn_gradients.ipynb")
+    done = subprocess.run(["setpriv", "--bounding-set=-sys_admin", str(root / "source" / "run_autograder")],
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:]
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert results["score"] == MAX_SCORE and all(test["status"] == "passed" for test in results["tests"])
