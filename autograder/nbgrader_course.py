@@ -122,16 +122,15 @@ def _put_back(dest, kept, log):
     if os.path.lexists(dest):
         shutil.rmtree(dest)
     os.rename(kept, dest)
-    log.warning("generate_assignment failed: restored the previous %s", dest)
+    log.warning("generate_assignment did not finish: restored the previous %s", dest)
 
 
 def _restore_leftover(dest, log):
-    """A kept copy without its release folder means an earlier run was killed mid-way: restore it."""
+    """A kept copy left over means an earlier run was killed before it finished: whatever it wrote to `dest`
+    may be partial, so the kept release goes back first."""
     kept = dest + KEPT_SUFFIX
-    if os.path.isdir(kept) and not os.path.exists(dest):
+    if os.path.isdir(kept):
         _put_back(dest, kept, log)
-    elif os.path.isdir(kept):
-        shutil.rmtree(kept)
 
 
 class GuardedAutograde(Autograde):

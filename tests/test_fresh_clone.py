@@ -166,6 +166,16 @@ def test_failing_commands_never_delete_the_committed_release(tmp_path):
     assert broken.returncode != 0 and "restored the previous" in broken.stderr
     assert git_status(clone).split() == ["M", f"source/{ASSIGNMENT}/{NOTEBOOK}"]  # release/ untouched
 
+    # A run killed mid-way leaves the kept release and a partial new one: the next run puts the kept one back.
+    subprocess.run(["git", "checkout", "--", "source"], cwd=clone, check=True)
+    release = clone / "release" / ASSIGNMENT
+    release.rename(release.with_name(ASSIGNMENT + ".kept-by-generate_assignment"))
+    release.mkdir()
+    (release / "rnn_utils.py").write_text("# half written")
+    again = nbgrader_in(clone, "generate_assignment", ASSIGNMENT)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert git_status(clone) == ""
+
 
 def test_students_self_check_in_their_own_folder_lists_every_unimplemented_function(tmp_path):
     """Does `nbgrader validate` in the released folder (no course config) refuse an untouched notebook and
