@@ -42,6 +42,14 @@ c.ExchangeCollect.check_owner = False
 _paths = [ROOT] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != ROOT]
 os.environ["PYTHONPATH"] = os.pathsep.join(_paths)
 
+sys.path.insert(0, ROOT)
+
+# On a fresh clone release/ is committed but the gradebook is empty: generate_assignment fills the gradebook
+# (regenerating the release when needed) and puts the previous release back if it fails; release_assignment
+# and autograde refuse, saying what to run, while the gradebook lacks the assignment (autograder.nbgrader_course).
+from autograder.nbgrader_course import install_course_guards
+install_course_guards(c)
+
 # Autograde through the sandboxed graders (autograder.nbgrader_plugin): the learner's code runs in an isolated
 # child, never in a kernel that could read the gradebook or patch the tests; the scores, feedback and named
 # mistakes land in the hidden-test cells, where nbgrader's gradebook, formgrader and feedback pick them up.

@@ -153,13 +153,13 @@ def acquire_uid():
     raise SandboxError("every sandbox uid is in use by other grading runs")
 
 
-def _start_worker(isolated, limits, version, batch_pid):
+def _start_worker(isolated, limits, version, batch_pid, skip_layers=()):
     die_with_parent()  # SIGKILL when the batch's process dies, even by SIGKILL: its host then cleans up
     if os.getppid() != batch_pid:  # it died before that took effect
         os._exit(1)
     uid = acquire_uid() if isolated else os.getuid()
-    _worker.update(isolated=isolated, limits=limits, uid=uid, version=version,
-                   host=SandboxHost(uid, isolated=isolated, limits=limits))
+    _worker.update(isolated=isolated, limits=limits, uid=uid, version=version, skip_layers=skip_layers,
+                   host=SandboxHost(uid, isolated=isolated, limits=limits, skip_layers=skip_layers))
     multiprocessing.util.Finalize(None, _stop_worker, exitpriority=10)
 
 
@@ -178,7 +178,8 @@ def _grade_in_worker(submission, seed):
             problem = f"sandbox failure: {error}"
             _stop_worker()
             try:
-                _worker["host"] = SandboxHost(_worker["uid"], isolated=_worker["isolated"], limits=_worker["limits"])
+                _worker["host"] = SandboxHost(_worker["uid"], isolated=_worker["isolated"], limits=_worker["limits"],
+                                              skip_layers=_worker["skip_layers"])
             except SandboxError as again:
                 return "failed", f"{problem}; restarting it failed: {again}"
         except Exception as error:  # a bug in the grader must not cost a student a grade: leave it ungraded
@@ -196,10 +197,11 @@ class BatchOutcome:
 
 
 def grade_batch(submissions, out_path, seed, workers=None, isolated=True, force=False, limits=Limits(),
-                on_result=None):
+                on_result=None, skip_layers=()):
     """Grade `submissions` into `out_path` (JSON Lines). Returns a BatchOutcome.
 
     on_result -- called after each graded submission (for a progress bar)
+    skip_layers -- isolation layers this machine cannot apply (autograder.sandbox.plan decides which may go)
     """
     ids = [submission.id for submission in submissions]
     if len(set(ids)) != len(ids):  # one line per id in the results: two submissions must never share one
@@ -216,7 +218,7 @@ def grade_batch(submissions, out_path, seed, workers=None, isolated=True, force=
         context = multiprocessing.get_context("fork")
         with open(out_path, "a") as handle, concurrent.futures.ProcessPoolExecutor(
                 workers, mp_context=context, initializer=_start_worker,
-                initargs=(isolated, limits, version, os.getpid())) as pool:
+                initargs=(isolated, limits, version, os.getpid(), tuple(skip_layers))) as pool:
             futures = {pool.submit(_grade_in_worker, submission, seed): submission for submission in pending}
             for future in concurrent.futures.as_completed(futures):
                 status, value = future.result()

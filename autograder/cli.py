@@ -10,7 +10,6 @@ Subcommands register themselves in SUBCOMMANDS (name -> (add_arguments, run)).
 """
 import argparse
 import collections
-import csv
 import os
 import sys
 from pathlib import Path
@@ -33,18 +32,27 @@ def add_grade_arguments(parser):
     parser.add_argument("--submission-budget", type=float, default=Limits().submission_budget,
                         help="wall seconds one submission may take in all; functions not graded by then score 0 "
                              "(default %(default)s)")
+    parser.add_argument("--isolation", choices=("full", "available"), default="full",
+                        help="full: every isolation layer or refuse; available: the strongest this machine allows "
+                             "(e.g. a container without CAP_SYS_ADMIN), refusing only without uid switch and "
+                             "seccomp, or without Landlock while a secret file is readable (default %(default)s)")
     parser.add_argument("--no-isolation", action="store_true",
                         help="run student code WITHOUT the sandbox (only rlimits); for machines without it")
 
 
 def run_grade(args):
     from autograder.batch import grade_batch
-    from autograder.sandbox import Limits, missing_features
+    from autograder.sandbox import Limits
     from autograder.submissions import find_submissions
 
-    missing = missing_features()
-    if missing and not args.no_isolation:
-        return _fail(EXIT_NO_ISOLATION, isolation_refusal(missing))
+    skip_layers = ()
+    if not args.no_isolation:
+        plan = _isolation_plan(args.isolation, args.paths)
+        if plan.refusal:
+            return _fail(EXIT_NO_ISOLATION, isolation_refusal(plan.refusal))
+        for note in plan.notes:
+            print(f"autograder: isolation without {note}", file=sys.stderr)
+        skip_layers = plan.skip
     try:
         with open(args.out, "a"):
             pass
@@ -63,7 +71,7 @@ def run_grade(args):
         outcome = grade_batch(submissions, args.out, args.seed, workers=args.workers,
                               isolated=not args.no_isolation, force=args.force, on_result=progress.advance,
                               limits=Limits(call_timeout=args.call_timeout,
-                                            submission_budget=args.submission_budget))
+                                            submission_budget=args.submission_budget), skip_layers=skip_layers)
     except Exception as error:  # e.g. a worker could not start its sandbox
         progress.close()
         return _fail(EXIT_UNGRADED, f"grading stopped: {type(error).__name__}: {error}")
@@ -82,11 +90,22 @@ def _fail(code, message):
     return code
 
 
+def _isolation_plan(mode, paths):
+    """autograder.sandbox.plan for `mode`; the secrets a child must not read: the reference, the graders,
+    the course's source and the submissions given."""
+    from autograder.batch import SANDBOX_UID_BASE
+    from autograder.sandbox.plan import plan_isolation
+    root = Path(__file__).resolve().parents[1]
+    secrets = [root / "solutions", root / "autograder", root / "source", *map(Path, paths)]
+    return plan_isolation(mode, secrets=secrets, uid=SANDBOX_UID_BASE)
+
+
 def isolation_refusal(missing):
     """Why grading will not start: `missing` lists the isolation features this machine lacks."""
     return ("refusing to run student code without isolation on this machine:\n  - " + "\n  - ".join(missing)
-            + "\nRun as root on Linux with Landlock, seccomp and network namespaces, or pass --no-isolation "
-            "to accept running untrusted code with rlimits only.")
+            + "\nRun as root on Linux with Landlock, seccomp and network namespaces; in a container without "
+            "CAP_SYS_ADMIN pass --isolation available (uid switch, rlimits and seccomp, Landlock if the kernel "
+            "has it); or pass --no-isolation to accept running untrusted code with rlimits only.")
 
 
 def warn_no_isolation():
@@ -118,16 +137,9 @@ class _Progress:
 
 
 def write_csv(path, records):
-    """One row per submission: id, total, max, each function's score, number of submission-level errors."""
-    from autograder.contract import GRADED_FUNCTIONS
-    from autograder.safe_text import spreadsheet_cell
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["submission", "score", "max_score", *GRADED_FUNCTIONS, "errors"])
-        for record in records:
-            writer.writerow([spreadsheet_cell(record["submission"]), record["score"], record["max_score"],
-                             *(record["functions"][name]["score"] for name in GRADED_FUNCTIONS),
-                             len(record.get("errors", []))])
+    """The grade sheet of `records`, in the one layout `report` writes too (autograder.report.grade_sheet)."""
+    from autograder.report import write_grade_sheet
+    write_grade_sheet(records, path)
 
 
 def summarize(records):

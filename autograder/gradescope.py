@@ -12,6 +12,12 @@ there; the environment variable AUTOGRADER_ROOT moves it (tests use a temporary 
 (``python -m autograder grade``, sandboxed, results format of shared brief §2) and converts its
 one results line into Gradescope's format with `to_gradescope`: one test per graded function
 carrying its feedback and the named mistake.
+
+Isolation there: Gradescope's containers (like Docker's default) have no CAP_SYS_ADMIN, so no
+network namespace; the grader runs with ``--isolation available`` (unprivileged uid, rlimits,
+seccomp that closes the network, Landlock where the kernel has it), and setup.sh and
+run_autograder make the reference, the graders and the submission unreadable to the sandbox uid,
+which is what lets it grade safely even without Landlock.
 """
 import argparse
 import json
@@ -24,6 +30,7 @@ from importlib import metadata
 from pathlib import Path
 
 from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE, POINTS
+from autograder.sandbox.client import LEARNER_HELPERS
 
 DEFAULT_ROOT = "/autograder"
 ROOT_VARIABLE = "AUTOGRADER_ROOT"
@@ -35,16 +42,31 @@ BUNDLED_PACKAGES = ("autograder", "solutions")
 CONFIG_FILE = "gradescope_config.json"
 GRADE_TIMEOUT = 600  # seconds for the whole submission; the batch grader bounds each call itself
 REPO = Path(__file__).resolve().parents[1]
+# Gradescope's container has no CAP_SYS_ADMIN: grade with every layer it allows (autograder.sandbox.plan).
+DEFAULT_GRADE_ARGS = ("--isolation", "available")
+# Gradescope's visibility of the per-function tests (hidden-test results): when students see them.
+VISIBILITIES = ("visible", "after_published", "after_due_date", "hidden")
+# Folders the sandbox uid must never read (the reference, the graders, the student's upload), relative to <root>.
+PRIVATE = ("source/solutions", "source/autograder", "submission")
 
 SETUP_SH = """\
 #!/usr/bin/env bash
-# Gradescope runs this once while building the autograder image (base image: Ubuntu 24.04).
+# Gradescope runs this once while building the autograder image (base image: Ubuntu 22.04, whose python3
+# is 3.10; the pins need 3.11: Ubuntu's python3.11 package, else the deadsnakes PPA's).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
+root="${AUTOGRADER_ROOT:-/autograder}"
 apt-get update
-apt-get install -y --no-install-recommends python3 python3-venv python3-pip bubblewrap libseccomp2
-python3 -m venv /autograder/venv
-/autograder/venv/bin/pip install --no-cache-dir -r /autograder/source/requirements.txt
+apt-get install -y --no-install-recommends ca-certificates libseccomp2
+if ! apt-get install -y --no-install-recommends python3.11 python3.11-venv; then
+    apt-get install -y --no-install-recommends software-properties-common gpg-agent
+    add-apt-repository -y ppa:deadsnakes/ppa
+    apt-get update
+    apt-get install -y --no-install-recommends python3.11 python3.11-venv
+fi
+python3.11 -m venv "$root/venv"
+"$root/venv/bin/pip" install --no-cache-dir -r "$root/source/requirements.txt"
+cd "$root" && chmod -R go-rwx PRIVATE_FOLDERS 2>/dev/null || true
 """
 
 RUN_AUTOGRADER = """\
@@ -53,6 +75,8 @@ RUN_AUTOGRADER = """\
 set -uo pipefail
 root="${AUTOGRADER_ROOT:-/autograder}"
 python="${AUTOGRADER_PYTHON:-$root/venv/bin/python}"
+# Student code runs as an unprivileged uid: it must not read the reference, the graders or the upload.
+(cd "$root" && chmod -R go-rwx PRIVATE_FOLDERS)
 cd "$root/source"
 exec "$python" -m autograder.gradescope run --root "$root"
 """
@@ -60,7 +84,7 @@ exec "$python" -m autograder.gradescope run --root "$root"
 
 # ---- results.jsonl line -> Gradescope results.json (pure) -------------------------------------
 
-def to_gradescope(result, problems=()):
+def to_gradescope(result, problems=(), visibility="visible"):
     """Convert one batch-grader result into Gradescope's results.json content.
 
     Arguments:
@@ -68,14 +92,16 @@ def to_gradescope(result, problems=()):
               "functions": {name: {"score", "max_score", "feedback", "mistake"}}, "errors"},
               or None when the submission could not be graded at all
     problems -- further submission-level messages (e.g. which file was graded, why none was)
+    visibility -- Gradescope visibility of the per-function tests (one of VISIBILITIES)
 
     Returns:
-    {"score": float, "output": str, "tests": [{"name", "score", "max_score", "output", "status"}],
-     "visibility": "visible", "stdout_visibility": "hidden"} with one test per graded function in
-    the assignment's order; the top-level score is the sum of the tests' scores.
+    {"score": float, "output": str, "tests": [{"name", "score", "max_score", "output", "status",
+     "visibility"}], "visibility": "visible", "stdout_visibility": "hidden"} with one test per graded
+    function in the assignment's order; the top-level score is the sum of the tests' scores.
     """
     functions = (result or {}).get("functions", {})
-    tests = [_test(name, functions.get(name), graded=result is not None) for name in GRADED_FUNCTIONS]
+    tests = [{**_test(name, functions.get(name), graded=result is not None), "visibility": visibility}
+             for name in GRADED_FUNCTIONS]
     score = sum(test["score"] for test in tests)
     messages = [*problems, *((result or {}).get("errors") or [])]
     output = [f"Total: {score:g} / {MAX_SCORE:g} points."]
@@ -163,7 +189,8 @@ def run(root):
     if path is not None:
         result, failures = grade_file(path, results / "results.jsonl", config.get("grade_args", []))
         problems += failures
-    (results / "results.json").write_text(json.dumps(to_gradescope(result, problems), indent=2))
+    converted = to_gradescope(result, problems, config.get("visibility", "visible"))
+    (results / "results.json").write_text(json.dumps(converted, indent=2))
     return 0 if path is None or result is not None else 1
 
 
@@ -197,32 +224,47 @@ def _canonical(name):
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def build_bundle(out, grade_args=(), notebook=NOTEBOOK):
+def build_bundle(out, grade_args=(), notebook=NOTEBOOK, visibility="visible"):
     """Write the Gradescope autograder zip to `out`.
 
     Arguments:
     out -- path of the zip to write
-    grade_args -- extra arguments for ``python -m autograder grade`` inside Gradescope
+    grade_args -- extra arguments for ``python -m autograder grade`` inside Gradescope (after DEFAULT_GRADE_ARGS)
     notebook -- the file name students submit
+    visibility -- when students see the per-function test results (Gradescope's visibility, VISIBILITIES)
 
     Returns:
-    the zip's path. It holds setup.sh, run_autograder, requirements.txt (pinned), the config and
-    the autograder/ and solutions/ packages (the reference stays on Gradescope's side).
+    the zip's path. It holds setup.sh, run_autograder, requirements.txt (pinned), the config,
+    the autograder/ and solutions/ packages (the reference stays on Gradescope's side) and the
+    public modules the notebook imports (`bundled_helpers`).
     """
+    if visibility not in VISIBILITIES:
+        raise ValueError(f"visibility must be one of {', '.join(VISIBILITIES)}, not {visibility!r}")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    config = {"notebook": notebook, "grade_args": list(grade_args)}
+    config = {"notebook": notebook, "grade_args": [*DEFAULT_GRADE_ARGS, *grade_args], "visibility": visibility}
+    private = " ".join(PRIVATE)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
-        _add_text(bundle, "setup.sh", SETUP_SH, executable=True)
-        _add_text(bundle, "run_autograder", RUN_AUTOGRADER, executable=True)
+        _add_text(bundle, "setup.sh", SETUP_SH.replace("PRIVATE_FOLDERS", private), executable=True)
+        _add_text(bundle, "run_autograder", RUN_AUTOGRADER.replace("PRIVATE_FOLDERS", private), executable=True)
         _add_text(bundle, "requirements.txt", "\n".join(pinned_requirements()) + "\n")
         _add_text(bundle, CONFIG_FILE, json.dumps(config, indent=2) + "\n")
-        for package in BUNDLED_PACKAGES:
-            for path in sorted((REPO / package).rglob("*")):
-                if path.is_dir() or "__pycache__" in path.parts:
-                    continue
-                bundle.write(path, path.relative_to(REPO).as_posix())
+        files = [path for package in BUNDLED_PACKAGES for path in sorted((REPO / package).rglob("*"))]
+        for path in [*files, *bundled_helpers()]:
+            if path.is_dir() or "__pycache__" in path.parts:
+                continue
+            bundle.write(path, path.relative_to(REPO).as_posix())
     return out
+
+
+def bundled_helpers():
+    """The public modules a child gets beside the notebook (sandbox.client.LEARNER_HELPERS, e.g. public_tests.py)
+    and the data files beside them, at their paths in this repository, where the sandbox looks for them."""
+    files = set()
+    for helper in LEARNER_HELPERS:
+        files.add(helper)
+        files.update(helper.parent.glob("*.npz"))
+    return sorted(path for path in files if path.is_file() and REPO / BUNDLED_PACKAGES[1] not in path.parents)
 
 
 def _add_text(bundle, name, text, executable=False):
@@ -239,6 +281,9 @@ def add_arguments(parser):
     bundle.add_argument("--out", default="out/gradescope.zip")
     bundle.add_argument("--grade-arg", action="append", default=[], dest="grade_args",
                         help="extra argument for `python -m autograder grade` (repeatable)")
+    bundle.add_argument("--visibility", choices=VISIBILITIES, default="visible",
+                        help="when students see the per-function results (Gradescope's test visibility; "
+                             "e.g. after_published keeps them hidden until you publish grades)")
     grade = commands.add_parser("run", help="inside Gradescope: grade the submission, write results.json")
     grade.add_argument("--root", default=os.environ.get(ROOT_VARIABLE, DEFAULT_ROOT))
 
@@ -246,7 +291,7 @@ def add_arguments(parser):
 def run_command(arguments):
     """Carry out a parsed gradescope command; returns the exit code."""
     if arguments.gradescope_command == "bundle":
-        print(build_bundle(arguments.out, arguments.grade_args))
+        print(build_bundle(arguments.out, arguments.grade_args, visibility=arguments.visibility))
         return 0
     return run(arguments.root)
 

@@ -22,6 +22,8 @@ ASSIGNMENT = "rnn_gradients"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 PUBLIC_TESTS = Path("course", "public_tests.py")
 PUBLIC_TESTS_DATA = "public_tests_data.npz"
+# The learners' nbgrader settings (validate_all), shipped beside the notebook under nbgrader's file name.
+STUDENT_CONFIG = (Path("course", "student_nbgrader_config.py"), "nbgrader_config.py")
 # Modules from solutions/ that learners get beside the notebook (copied, never edited in source/).
 SHIPPED_HELPERS = (
     Path("solutions", "rnn_utils.py"),
@@ -95,7 +97,7 @@ def check_notebook(nb):
 
 
 def write_source(root=ROOT):
-    """Write source/<assignment>/: the notebook, shipped helpers, public tests and their data."""
+    """Write source/<assignment>/: the notebook, shipped helpers, public tests and their data, learners' config."""
     root = Path(root)
     target = root / "source" / ASSIGNMENT
     data = target / PUBLIC_TESTS_DATA
@@ -107,6 +109,7 @@ def write_source(root=ROOT):
     for helper in SHIPPED_HELPERS:
         shutil.copyfile(root / helper, target / helper.name)
     shutil.copyfile(root / PUBLIC_TESTS, target / PUBLIC_TESTS.name)
+    shutil.copyfile(root / STUDENT_CONFIG[0], target / STUDENT_CONFIG[1])
     write_npz(data, flatten(public_cases()))
     keep_unless_changed(data, previous_data)
     return target

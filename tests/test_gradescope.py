@@ -1,10 +1,13 @@
 """Does a Gradescope bundle install what the tests ran with and turn our grades into Gradescope's format?"""
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import zipfile
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -80,10 +83,36 @@ def test_bundle_holds_executable_scripts_pinned_requirements_and_no_course_inter
         config = json.loads(archive.read(gradescope.CONFIG_FILE))
     assert {"setup.sh", "run_autograder", "autograder/grading.py", "solutions/rnn.py"} <= names
     assert modes["setup.sh"] & stat.S_IXUSR and modes["run_autograder"] & stat.S_IXUSR
-    assert not any(name.startswith(("tests/", "source/", "release/")) or ".pyc" in name for name in names)
+    # what the notebook imports besides the reference's helpers, nothing else of release/
+    assert {name for name in names if name.startswith("release/")} == {
+        "release/rnn_gradients/public_tests.py", "release/rnn_gradients/public_tests_data.npz"}
+    assert not any(name.startswith(("tests/", "source/")) or ".pyc" in name for name in names)
     pinned = set((REPO / "requirements.txt").read_text().split())
     assert set(requirements) <= pinned and any(line.startswith("numpy==") for line in requirements)
-    assert config == {"notebook": "rnn_gradients.ipynb", "grade_args": ["--jobs", "1"]}
+    assert config == {"notebook": "rnn_gradients.ipynb", "grade_args": ["--isolation", "available", "--jobs", "1"],
+                      "visibility": "visible"}
+
+
+def test_hidden_test_visibility_is_a_bundle_option(tmp_path):
+    """Can the instructor keep the per-function results hidden until grades are published?"""
+    bundle = gradescope.build_bundle(tmp_path / "gs.zip", visibility="after_published")
+    with zipfile.ZipFile(bundle) as archive:
+        config = json.loads(archive.read(gradescope.CONFIG_FILE))
+    assert config["visibility"] == "after_published"
+    converted = gradescope.to_gradescope(_result(), visibility=config["visibility"])
+    assert {test["visibility"] for test in converted["tests"]} == {"after_published"}
+    with pytest.raises(ValueError, match="after_published"):
+        gradescope.build_bundle(tmp_path / "bad.zip", visibility="later")
+
+
+def test_setup_script_installs_a_python_new_enough_for_the_pins_on_ubuntu_22_04(tmp_path):
+    """Does setup.sh ask for python3.11 (Ubuntu 22.04's python3 is 3.10; numpy's pin needs 3.11)?"""
+    with zipfile.ZipFile(gradescope.build_bundle(tmp_path / "gs.zip")) as archive:
+        setup = archive.read("setup.sh").decode()
+    assert "python3.11 -m venv" in setup and "ppa:deadsnakes/ppa" in setup
+    assert subprocess.run(["bash", "-n"], input=setup, text=True).returncode == 0
+    numpy = metadata.metadata("numpy")["Requires-Python"]
+    assert numpy.startswith(">=3.11") or numpy.startswith(">=3.10"), numpy
 
 
 def _unpack(bundle, root):
@@ -147,3 +176,92 @@ def test_run_autograder_grades_a_renamed_notebook_exactly_like_the_batch_grader(
         if entry["mistake"]:
             assert entry["mistake"] in test["output"]
     assert "Graded rnn_gradients (2).ipynb" in results["output"]
+
+
+LEAK = "LEAKED:"
+
+
+def _hostile_notebook(root, path):
+    """The released notebook, answered correctly except rnn_cell_forward, which tries to read the bundled
+    reference solution and to smuggle it out in its exception message (the feedback shows it)."""
+    import nbformat
+
+    from autograder.samples import fill_in, sample_class
+    released = nbformat.read(REPO / "release" / "rnn_gradients" / "rnn_gradients.ipynb", as_version=4)
+    ada = next(student for student in sample_class() if student.student_id == "ada")
+    nb = fill_in(released, ada)
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "rnn_cell_forward")
+    secret = root / "source" / "solutions" / "rnn.py"
+    cell.source = (f"def rnn_cell_forward(xt, a_prev, parameters):\n"
+                   f"    raise RuntimeError({LEAK!r} + open({str(secret)!r}).read()[:400])\n")
+    nbformat.write(nb, path)
+
+
+@pytest.fixture
+def world_readable_root():
+    """An unpacked bundle's root in a folder other users can enter (pytest's tmp_path is private to root,
+    which would hide the bundle's own file modes from the test)."""
+    folder = Path(tempfile.mkdtemp(prefix="gradescope-"))
+    folder.chmod(0o755)
+    yield folder / "autograder"
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run_without_sys_admin(root, **env):
+    """run_autograder as Gradescope's container runs it: root, but without CAP_SYS_ADMIN."""
+    env = {**os.environ, gradescope.ROOT_VARIABLE: str(root), gradescope.PYTHON_VARIABLE: sys.executable, **env}
+    return subprocess.run(["setpriv", "--bounding-set=-sys_admin", str(root / "source" / "run_autograder")],
+                          env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("pretend_missing", ["", "landlock"], ids=["no-sys-admin", "no-sys-admin-no-landlock"])
+def test_bundle_grades_without_cap_sys_admin_and_keeps_the_reference_unreadable(world_readable_root, pretend_missing):
+    """In a container without CAP_SYS_ADMIN (and even without Landlock), does the default bundle grade with
+    the isolation it can get, show no missing-module noise, and keep solutions/ out of the student's reach?"""
+    root = world_readable_root
+    _unpack(gradescope.build_bundle(root.parent / "gs.zip"), root)
+    root.chmod(0o755)
+    (root / "source").chmod(0o755)
+    _hostile_notebook(root, root / "submission" / "rnn_gradients.ipynb")
+    done = _run_without_sys_admin(root, AUTOGRADER_SANDBOX_PRETEND_MISSING=pretend_missing)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    text = (root / "results" / "results.json").read_text()
+    results = json.loads(text)
+    tests = {test["name"]: test for test in results["tests"]}
+    assert "please tell the course staff" not in results["output"]
+    # rnn_forward calls the hostile cell; every other function is graded normally
+    assert tests["rnn_cell_forward"]["score"] == tests["rnn_forward"]["score"] == 0
+    assert results["score"] == MAX_SCORE - POINTS["rnn_cell_forward"] - POINTS["rnn_forward"]
+    assert "PermissionError" in tests["rnn_cell_forward"]["output"], tests["rnn_cell_forward"]["output"]
+    secret = (REPO / "solutions" / "rnn.py").read_text()
+    assert LEAK + secret[:40] not in text and "def rnn_cell_forward" not in text
+    assert "No module named" not in text  # the notebook's public_tests and rnn_utils imports work
+    for private in ("solutions", "autograder"):
+        assert (root / "source" / private).stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.slow
+def test_setup_script_builds_a_venv_that_grades_without_cap_sys_admin(world_readable_root):
+    """Does setup.sh, run as Gradescope runs it (root, apt-get, pip), leave a venv of a system Python 3.11
+    in which run_autograder grades a correct notebook 50/50 without CAP_SYS_ADMIN?"""
+    import nbformat
+
+    from autograder.samples import fill_in, sample_class
+    root = world_readable_root
+    _unpack(gradescope.build_bundle(root.parent / "gs.zip"), root)
+    env = {**os.environ, gradescope.ROOT_VARIABLE: str(root)}
+    setup = subprocess.run(["bash", str(root / "source" / "setup.sh")], env=env, capture_output=True, text=True,
+                           timeout=1500)
+    assert setup.returncode == 0, setup.stdout[-3000:] + setup.stderr[-3000:]
+    version = subprocess.run([str(root / "venv" / "bin" / "python"), "-c", "import sys; print(sys.version_info[:2])"],
+                             capture_output=True, text=True, check=True).stdout
+    assert version.strip() == "(3, 11)"
+    released = nbformat.read(REPO / "release" / "rnn_gradients" / "rnn_gradients.ipynb", as_version=4)
+    ada = next(student for student in sample_class() if student.student_id == "ada")
+    nbformat.write(fill_in(released, ada), root / "submission" / "rnn_gradients.ipynb")
+    done = subprocess.run(["setpriv", "--bounding-set=-sys_admin", str(root / "source" / "run_autograder")],
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:]
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert results["score"] == MAX_SCORE and all(test["status"] == "passed" for test in results["tests"])

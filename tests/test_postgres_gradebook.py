@@ -2,7 +2,7 @@
 import socket
 from pathlib import Path
 
-import psycopg2
+import psycopg
 import pytest
 from nbgrader.api import Gradebook
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_nbgrader_gradebook_round_trips_through_postgres(postgres_url):
-    assert postgres_url.startswith("postgresql+psycopg2://") and "@127.0.0.1:" in postgres_url
+    assert postgres_url.startswith("postgresql://") and "@127.0.0.1:" in postgres_url
     with Gradebook(postgres_url, "rnn_course") as gradebook:
         gradebook.add_assignment("rnn_gradients")
         gradebook.add_student("alice", first_name="Alice")
@@ -36,9 +36,9 @@ def test_server_runs_unprivileged_on_loopback_with_a_password(postgres_server):
     uid = int(next(line for line in Path(f"/proc/{postmaster}/status").read_text().splitlines()
                    if line.startswith("Uid:")).split()[1])
     assert uid != 0
-    with pytest.raises(psycopg2.OperationalError, match="password authentication failed"):
-        psycopg2.connect(host="127.0.0.1", port=postgres_server.port, user="nbgrader", password="wrong",
-                         dbname="postgres", connect_timeout=5)
+    with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+        psycopg.connect(host="127.0.0.1", port=postgres_server.port, user="nbgrader", password="wrong",
+                        dbname="postgres", connect_timeout=5)
     settings = (data / "postgresql.conf").read_text() + (data / "postmaster.opts").read_text()
     assert "listen_addresses=127.0.0.1" in settings
 

@@ -94,3 +94,11 @@ def test_command_line_writes_the_three_files_and_fails_on_a_missing_input(result
     missing = subprocess.run([sys.executable, "-m", "autograder.report", str(tmp_path / "nope.jsonl"),
                               "--out", str(out)], capture_output=True, text=True, cwd=REPO)
     assert missing.returncode != 0 and "nope.jsonl" in missing.stderr
+
+
+def test_grade_csv_and_the_report_write_one_and_the_same_sheet(results_file, tmp_path):
+    """Does `grade --csv` write exactly the report's grades.csv, so an instructor meets one layout?"""
+    from autograder import cli
+    cli.write_csv(tmp_path / "from_grade.csv", report.load_results(results_file))
+    paths = report.write_report(results_file, tmp_path / "report")
+    assert (tmp_path / "from_grade.csv").read_text() == paths["grades"].read_text()

@@ -1,7 +1,7 @@
 """A throwaway PostgreSQL server for tests: installed if missing, run unprivileged on loopback.
 
     with PostgresServer.start() as server:
-        url = server.create_database("gradebook")   # "postgresql+psycopg2://nbgrader:<pw>@127.0.0.1:<port>/gradebook"
+        url = server.create_database("gradebook")   # "postgresql://nbgrader:<pw>@127.0.0.1:<port>/gradebook"
 
 `ensure_installed()` installs Debian's ``postgresql`` package with apt-get when its binaries are
 missing (a fresh CI machine) and does nothing when they are present, so it is fast after the first
@@ -119,17 +119,17 @@ class PostgresServer:
               "--log", str(self.folder / "server.log"), "-o", options])
 
     def url(self, database="postgres"):
-        """SQLAlchemy URL of `database` on this server (SQLAlchemy 2.1 would pick psycopg 3 for a bare
-        postgresql://; the pinned driver is psycopg2)."""
-        return f"postgresql+psycopg2://{SUPERUSER}:{self.password}@127.0.0.1:{self.port}/{database}"
+        """SQLAlchemy URL of `database` on this server: the plain URL an instructor would write (SQLAlchemy
+        2.1 connects it with psycopg 3, which requirements.txt pins)."""
+        return f"postgresql://{SUPERUSER}:{self.password}@127.0.0.1:{self.port}/{database}"
 
     def create_database(self, name):
         """Create an empty database; returns its SQLAlchemy URL."""
-        import psycopg2
-        connection = psycopg2.connect(host="127.0.0.1", port=self.port, user=SUPERUSER, password=self.password,
-                                      dbname="postgres", connect_timeout=10)
+        import psycopg
+        # autocommit: CREATE DATABASE refuses to run inside a transaction
+        connection = psycopg.connect(host="127.0.0.1", port=self.port, user=SUPERUSER, password=self.password,
+                                     dbname="postgres", connect_timeout=10, autocommit=True)
         try:
-            connection.autocommit = True  # CREATE DATABASE refuses to run inside a transaction
             with connection.cursor() as cursor:
                 cursor.execute(f'CREATE DATABASE "{name}"')
         finally:

@@ -72,9 +72,11 @@ class SandboxHost:
     uid -- the unprivileged uid of this worker's children (one per concurrent worker)
     isolated -- False runs children with rlimits only (the instructor opted out of isolation)
     netns_per_child -- give each child its own network namespace instead of sharing the host's (slower)
+    skip_layers -- isolation layers to go without ("netns", "landlock"), as autograder.sandbox.plan allows
     """
 
-    def __init__(self, uid, isolated=True, limits=Limits(), netns_per_child=False, start_timeout=60.0):
+    def __init__(self, uid, isolated=True, limits=Limits(), netns_per_child=False, start_timeout=60.0,
+                 skip_layers=()):
         self.uid, self.isolated, self.limits = uid, isolated, limits
         self.scratch_root = Path(tempfile.mkdtemp(prefix="autograder-sandbox-"))
         os.chmod(self.scratch_root, 0o711)  # children may pass through, not list it
@@ -84,6 +86,7 @@ class SandboxHost:
         argv = [sys.executable, "-P", "-c", _BOOT, str(PROJECT_ROOT), "--control-fd", str(theirs.fileno()),
                 "--uid", str(uid), "--isolation", "full" if isolated else "none",
                 "--netns-per-child", "yes" if netns_per_child else "no",
+                "--skip-layers", ",".join(skip_layers),
                 "--limits", json.dumps(limits.for_child()),
                 "--helpers", os.pathsep.join(str(path) for path in LEARNER_HELPERS if path.is_file()),
                 "--debug", "yes" if os.environ.get("AUTOGRADER_SANDBOX_DEBUG") else "no"]

@@ -225,21 +225,26 @@ def missing_features():
     Setting AUTOGRADER_SANDBOX_PRETEND_MISSING=<feature> makes the probe report that feature
     missing, so tests can check how the grader behaves on a machine without it.
     """
-    missing = []
+    return [reason for reason in feature_report().values() if reason]
+
+
+def feature_report():
+    """{feature: why it is missing, or None when it works} for "root", "landlock", "netns" and "seccomp"."""
     pretend = os.environ.get("AUTOGRADER_SANDBOX_PRETEND_MISSING", "")
+    report = dict.fromkeys(("root", "landlock", "netns", "seccomp"))
     if os.geteuid() != 0 or pretend == "root":
-        missing.append("not running as root: switching each child to its own uid needs root")
+        report["root"] = "not running as root: switching each child to its own uid needs root"
     if pretend == "landlock" or landlock_abi() < 1:
-        missing.append("no Landlock in this kernel (Linux >= 5.13 with landlock in the LSM list)")
+        report["landlock"] = "no Landlock in this kernel (Linux >= 5.13 with landlock in the LSM list)"
     if pretend == "netns" or not _can_unshare_network():
-        missing.append("cannot create network namespaces (unshare(CLONE_NEWNET) failed)")
+        report["netns"] = "cannot create network namespaces (unshare(CLONE_NEWNET) failed)"
     try:
         if pretend == "seccomp":
             raise ImportError("pretend")
         import pyseccomp  # noqa: F401
     except (ImportError, RuntimeError):
-        missing.append("no seccomp: the pyseccomp package or libseccomp is missing")
-    return missing
+        report["seccomp"] = "no seccomp: the pyseccomp package or libseccomp is missing"
+    return report
 
 
 def _can_unshare_network():
