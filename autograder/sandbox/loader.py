@@ -28,7 +28,6 @@ import tokenize
 CELL_MAGICS_WITH_PYTHON_BODY = ("%%time", "%%timeit", "%%capture")
 _DEFINITIONS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _ASSIGNMENTS = (ast.Assign, ast.AnnAssign, ast.AugAssign)
 _BLOCKS = (ast.Try, ast.If, ast.With)
 
@@ -101,15 +100,17 @@ def needed_names(trees, graded_names=()):
     """Names the graded functions may need at call time: the graded names, every global a function,
     lambda or class of the submission reads, and, transitively, what the module-level assignments
     binding those names read."""
-    needed = set(graded_names)
+    needed, assignments = set(graded_names), []
     for tree in trees:
-        for node in ast.walk(tree) if tree else ():
-            if isinstance(node, _SCOPES):
+        for node in _module_level(tree.body) if tree else ():
+            if isinstance(node, _FUNCTIONS):  # nested functions and lambdas are walked with their outer one
                 needed |= _free_names(node)
-    assignments = [node for tree in trees if tree for node in _module_level(tree.body)
-                   if isinstance(node, _ASSIGNMENTS) and node.value is not None]
+            elif isinstance(node, _ASSIGNMENTS) and node.value is not None:  # a lambda here: its names are the value's
+                assignments.append((bound_names(node), node.value))
     while True:
-        more = set().union(*(_names_in(node.value) for node in assignments if bound_names(node) & needed)) - needed
+        reading = [value for binds, value in assignments if binds & needed]
+        assignments = [(binds, value) for binds, value in assignments if not binds & needed]
+        more = set().union(*map(_names_in, reading)) - needed
         if not more:
             return needed
         needed |= more
@@ -117,20 +118,19 @@ def needed_names(trees, graded_names=()):
 
 def _free_names(scope):
     """Names read in a function, lambda or class (decorators and defaults included) that it does not bind itself."""
-    loaded, bound = set(), set()
+    loaded, bound, declared_global = set(), set(), set()
     for node in ast.walk(scope):
         if isinstance(node, ast.Name):
             (loaded if isinstance(node.ctx, ast.Load) else bound).add(node.id)
         elif isinstance(node, ast.arg):
             bound.add(node.arg)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            loaded.update(node.names)
+        elif isinstance(node, ast.Global):
+            declared_global.update(node.names)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             bound.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
         elif isinstance(node, _FUNCTIONS) and node is not scope:
             bound.add(node.name)
-    globals_declared = {name for node in ast.walk(scope) if isinstance(node, ast.Global) for name in node.names}
-    return (loaded - bound) | globals_declared
+    return (loaded - bound) | declared_global
 
 
 def runnable(statement, own_names, needed, dropped):
