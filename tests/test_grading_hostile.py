@@ -61,7 +61,8 @@ def test_a_missing_function_gets_zero_and_a_line_saying_so():
     del namespace["clip"]
     result = grading.grade_submission(InProcessRunner(namespace))
     feedback = "clip: 0/5 points. clip is missing: no function named clip is defined"
-    assert result["functions"]["clip"] == {"score": 0.0, "max_score": 5.0, "mistake": None, "feedback": feedback}
+    assert result["functions"]["clip"] == {"score": 0.0, "max_score": 5.0, "mistake": None, "mistakes": [],
+                                           "feedback": feedback}
     assert result["score"] == 45.0
 
 
