@@ -233,7 +233,9 @@ def test_bundle_grades_without_cap_sys_admin_and_keeps_the_reference_unreadable(
     # rnn_forward calls the hostile cell; every other function is graded normally
     assert tests["rnn_cell_forward"]["score"] == tests["rnn_forward"]["score"] == 0
     assert results["score"] == MAX_SCORE - POINTS["rnn_cell_forward"] - POINTS["rnn_forward"]
-    assert "PermissionError" in tests["rnn_cell_forward"]["output"], tests["rnn_cell_forward"]["output"]
+    # the open was refused: by the file modes (PermissionError) or because the chroot hides the path entirely
+    refused = ("PermissionError", "FileNotFoundError")
+    assert any(word in tests["rnn_cell_forward"]["output"] for word in refused), tests["rnn_cell_forward"]["output"]
     secret = (REPO / "solutions" / "rnn.py").read_text()
     assert LEAK + secret[:40] not in text and "def rnn_cell_forward" not in text
     assert "No module named" not in text  # the notebook's public_tests and rnn_utils imports work
