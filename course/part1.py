@@ -198,10 +198,14 @@ def backward_sequence():
 
         Note what does *not* go through this chain: the gradient with respect to the input,
         $dx^{\langle t \rangle} = W_{ax}^{T} dz^{\langle t \rangle}$, leaves the recurrence at step $t$.
-        Repeated multiplication happens only along the hidden states, through $W_{aa}$ and $\tanh'$.
-        That does not make $dW_{ax} = \sum_t dz^{\langle t \rangle} x^{\langle t \rangle T}$ immune:
-        each $dz^{\langle t \rangle}$ carries the same long-range contributions, tiny or huge, as the
-        gradient of $W_{aa}$. $W_{ax}$ is simply not one of the factors that shrink or grow them.
+        Repeated multiplication happens only along the hidden states, through $W_{aa}^T$ and $\tanh'$.
+        That does not make $W_{ax}$ irrelevant. First, $dW_{ax} = \sum_t dz^{\langle t \rangle} x^{\langle t
+        \rangle T}$ is not immune: each $dz^{\langle t \rangle}$ carries the same long-range contributions,
+        tiny or huge, as the gradient of $W_{aa}$. Second, $W_{ax}$ helps set every $\tanh'$ factor:
+        $\tanh'(z^{\langle t \rangle})$ depends on $z^{\langle t \rangle} = W_{ax} x^{\langle t \rangle} +
+        W_{aa} a^{\langle t-1 \rangle} + b_a$, so large input weights saturate the state and make the
+        product shrink faster. $W_{ax}$ is not a repeated factor of the product, but it shapes the factors;
+        the first experiment below measures both effects.
 
         **Exercise.** Implement `rnn_backward`. Return a dictionary with `dx` $(n_x, m, T_x)$, `da0`
         $(n_a, m)$ and the summed `dWax` $(n_a, n_x)$, `dWaa` $(n_a, n_a)$, `dba` $(n_a, 1)$. Use
