@@ -167,7 +167,7 @@ def decay():
         $\tanh'(0) = 1$ caps nothing.
 
         In the middle the same weights give much smaller numbers: each step also multiplies by
-        $\tanh' \le 1$, so every curve falls below its $\rho^k$ line, and at $\rho = 1.5$ the growth stays
+        $\tanh' \le 1$, so every curve falls faster than its $\rho^k$ line, and at $\rho = 1.5$ the growth stays
         small. That cap exists only because the inputs and the large $W_{aa}$ drive the state into
         saturation, where $\tanh' \approx 0$ passes almost no gradient. Saturation cannot cure vanishing:
         it only adds more shrinking factors. With a sigmoid the slope is at most $\tfrac14$, so each step
@@ -237,11 +237,12 @@ def clipping():
         markdown(r"""
         **Reading the plots.** Nothing became `inf` or `nan` in any run: $\tanh$ keeps the hidden state in
         $[-1, 1]$, so here an exploding gradient shows up as oversized steps rather than as overflow. The
-        largest gradients come at the very start, from the large initial weights, not late in training.
+        largest gradients come in the first iterations, from the large initial weights, not late in training.
         Without clipping, the first step at $\alpha = 10$ is already many times the bound of a clipped step:
         it throws the weights far away, into saturation, where the gradient that could correct them is
-        tiny, and most of those runs stay at chance with a high loss. With clipping, every step respects the
-        bound (dotted line) and the same learning rate learns the task.
+        tiny: at most half of those runs learn the task, the others keep a high loss. With clipping, every
+        step respects the bound (dotted line) and the same learning rate learns the task in nearly every
+        seed.
 
         Be fair to the unclipped network, though: with the small learning rate it learns too. Clipping is
         not the only way to train here; what it buys is a **large learning rate** that is still safe: steps
@@ -296,13 +297,14 @@ def agreement():
         markdown(r"""
         **Reading the plots.** For short distances the network learns the agreement; far away it guesses.
         (Exactly where learning stops depends on the initial weights and the seed; the collapse does not.)
-        Clipping was switched on in every run, but it changed nothing: no gradient entry came anywhere near
-        5 (your run prints the largest one). The failure at long distances has nothing to do with exploding
+        Clipping was switched on in every run, but it changed nothing: no gradient entry reached 5 (your
+        run prints the largest one). The failure at long distances has nothing to do with exploding
         gradients.
 
         The middle panel shows why. Before any training, the share of the gradient that reaches the subject
-        falls by orders of magnitude with $k$, for every one of the 20 initialisations: a product of $k$
-        Jacobians, like the decay curves of Part 1. The right panel shows what happens next. At short
+        falls by orders of magnitude with $k$ (the geometric mean over the 20 initialisations drops below
+        0.8 times its value at every step of $k$): a product of $k$ Jacobians, like the decay curves of
+        Part 1. The right panel shows what happens next. At short
         distances that share *grows* during training: the network learns to carry the subject, and carrying
         it is exactly what lets more gradient through. At $k = 40$ it stays negligible for the whole run: the
         signal that would teach $W_{aa}$ (and $W_{ax}$) to store the subject never arrives, so nothing is
@@ -327,8 +329,8 @@ def agreement():
         verb. What fails is the earlier part of the job: the shared W_aa (and W_ax) must store the subject in
         the state and carry it across k steps. The only signal that could teach this is the part of the
         gradient that travels from the loss back to the subject token, and the middle plot shows it falls by
-        orders of magnitude as k grows, for every initialisation, because it is a product of k Jacobians
-        whose factors shrink it. The right plot shows that at k = 40 it stays negligible during the whole
+        orders of magnitude as k grows, typically and for almost every initialisation, because it is a
+        product of k Jacobians whose factors shrink it. The right plot shows that at k = 40 it stays negligible during the whole
         run, while at short distances it grows as the network learns. So at k = 40 the state at the end
         carries no subject information and the accuracy stays at chance. Clipping only shrinks gradients that
         are too large (here it never even triggered); it cannot enlarge a vanished one, and training longer
