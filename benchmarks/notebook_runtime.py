@@ -3,7 +3,8 @@
     python -m benchmarks.notebook_runtime [path/to/assignment-folder]
 
 1. Run All of the instructor's (solution) notebook in a fresh kernel, against the time of an empty
-   notebook measured in the same run (kernel start-up), and against the 30 s target.
+   notebook measured in the same run (kernel start-up), and against the 30 s target; with the kernel's
+   own CPU seconds, which other jobs on a shared machine barely change.
 2. The reference rnn_forward + rnn_backward at T_x = 1000, n_a = 128, n_x = 64, m = 64, against the same
    run's bare matrix products (the matmuls the two passes cannot avoid), as a ratio.
 Both with the default BLAS threading and with OPENBLAS_NUM_THREADS=1: on a busy 2-core machine the
@@ -28,13 +29,21 @@ TARGET_SECONDS = 30.0
 SIZES = dict(n_x=64, n_a=128, n_y=10, m=64, T_x=1000)
 
 
+# Appended to the notebook: the kernel's own CPU seconds (user + system) for everything it ran. Unlike the
+# wall time, it barely changes when other jobs load the machine.
+CPU_PROBE = "import os as _os\nprint(sum(_os.times()[:2]))"
+
+
 def run_notebook(directory):
-    """(seconds to start a kernel and run every cell of directory's notebook, the executed notebook)."""
+    """(wall seconds to start a kernel and run every cell of directory's notebook, kernel CPU seconds,
+    the executed notebook)."""
     with tempfile.TemporaryDirectory() as scratch:
         workdir = Path(scratch) / directory.name
         shutil.copytree(directory, workdir, ignore=shutil.ignore_patterns("__pycache__"))
         nb = nbformat.read(workdir / NOTEBOOK, as_version=4)
-        return run_once(nb, workdir, allow_errors=False), nb
+        nb.cells.append(nbformat.v4.new_code_cell(CPU_PROBE))
+        wall = run_once(nb, workdir, allow_errors=False)
+        return wall, float(nb.cells[-1].outputs[0]["text"]), nb
 
 
 def run_empty_notebook():
@@ -113,10 +122,11 @@ def main(argv):
         # Kernels inherit this environment; with "1", BLAS in the kernel runs single-threaded.
         if threads == "1":
             os.environ["OPENBLAS_NUM_THREADS"] = os.environ["OMP_NUM_THREADS"] = "1"
-        full, nb = run_notebook(directory)
+        full, cpu, nb = run_notebook(directory)
         experiments = experiment_seconds(nb)
         print(f"Run All of {directory.name}/{NOTEBOOK} (solution), BLAS threads {threads}: {full:6.2f} s; "
-              f"kernel start-up alone (one `pass` cell) {empty:.2f} s, ratio {full / empty:.2f}")
+              f"kernel start-up alone (one `pass` cell) {empty:.2f} s, ratio {full / empty:.2f}; "
+              f"the kernel's CPU time {cpu:.2f} s (load average {os.getloadavg()[0]:.1f})")
         print(f"  the {len(experiments)} experiment cells: {sum(experiments):.2f} s "
               f"({', '.join(f'{s:.2f}' for s in experiments)})")
         print(f"  ratio to the {TARGET_SECONDS:g} s target: {full / TARGET_SECONDS:.2f} "

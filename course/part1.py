@@ -110,11 +110,15 @@ def forward_sequence():
         `y_pred` $(n_y, m, T_x)$, and collects the cell caches in time order:
 
         ```python
-        caches = (list of T_x cell caches, x)    # caches[0][t] is the cache of step t
+        caches = (list of T_x cell caches, x)    # caches[0][t-1] is the cache of step t
         ```
 
-        **Exercise.** Implement `rnn_forward` with a loop over $t$ that calls your `rnn_cell_forward`.
-        Start with `np.zeros` arrays for `a` and `y_pred` and fill one timestep slice `[:, :, t]` at a time.
+        The maths counts timesteps from 1, Python from 0: step $t$ reads $x^{\langle t \rangle}$ = `x[:, :, t-1]`,
+        writes $a^{\langle t \rangle}$ to `a[:, :, t-1]` and its cache to `caches[0][t-1]`; $a^{\langle 0 \rangle}$ is
+        `a0`. The experiments and their plots number timesteps like the maths.
+
+        **Exercise.** Implement `rnn_forward` with a loop over the timesteps that calls your `rnn_cell_forward`.
+        Start with `np.zeros` arrays for `a` and `y_pred` and fill one timestep slice `[:, :, i]` at a time.
         """),
         *graded(rnn.rnn_forward),
     ]
@@ -166,10 +170,10 @@ def backward_sequence():
         $$\frac{\partial \mathcal{L}}{\partial a^{\langle t \rangle}}
         = da^{\langle t \rangle} + W_{aa}^{T}\, dz^{\langle t+1 \rangle} .$$
 
-        In code: the cell of step $t$ receives `da[:, :, t] + da_prev`, where `da_prev` is what the cell
+        In code: the cell of step $t$ receives `da[:, :, t-1] + da_prev`, where `da_prev` is what the cell
         of step $t+1$ returned. That is why the loop runs **backwards** in time: step $t$ can only be processed once step $t+1$ has
         produced its `da_prev`. The last step has no later step, so start with a zero `da_prev`; what
-        comes out of step 0 is the gradient of the initial state, `da0`.
+        comes out of step 1 is the gradient of the initial state $a^{\langle 0 \rangle}$, `da0`.
 
         #### Why the parameter gradients are *summed* over timesteps
 
@@ -198,14 +202,18 @@ def backward_sequence():
 
         Note what does *not* go through this chain: the gradient with respect to the input,
         $dx^{\langle t \rangle} = W_{ax}^{T} dz^{\langle t \rangle}$, leaves the recurrence at step $t$.
-        Repeated multiplication happens only along the hidden states, through $W_{aa}$ and $\tanh'$.
-        That does not make $dW_{ax} = \sum_t dz^{\langle t \rangle} x^{\langle t \rangle T}$ immune:
-        each $dz^{\langle t \rangle}$ carries the same long-range contributions, tiny or huge, as the
-        gradient of $W_{aa}$. $W_{ax}$ is simply not one of the factors that shrink or grow them.
+        Repeated multiplication happens only along the hidden states, through $W_{aa}^T$ and $\tanh'$.
+        That does not make $W_{ax}$ irrelevant. First, $dW_{ax} = \sum_t dz^{\langle t \rangle} x^{\langle t
+        \rangle T}$ is not immune: each $dz^{\langle t \rangle}$ carries the same long-range contributions,
+        tiny or huge, as the gradient of $W_{aa}$. Second, $W_{ax}$ helps set every $\tanh'$ factor:
+        $\tanh'(z^{\langle t \rangle})$ depends on $z^{\langle t \rangle} = W_{ax} x^{\langle t \rangle} +
+        W_{aa} a^{\langle t-1 \rangle} + b_a$, so large input weights saturate the state and make the
+        product shrink faster. $W_{ax}$ is not a repeated factor of the product, but it shapes the factors;
+        the first experiment below measures both effects.
 
         **Exercise.** Implement `rnn_backward`. Return a dictionary with `dx` $(n_x, m, T_x)$, `da0`
         $(n_a, m)$ and the summed `dWax` $(n_a, n_x)$, `dWaa` $(n_a, n_a)$, `dba` $(n_a, 1)$. Use
-        `caches[0][t]` for the cache of step $t$ and `caches[1]` for `x` (to read the sizes).
+        `caches[0][t-1]` for the cache of step $t$ and `caches[1]` for `x` (to read the sizes).
         """),
         *graded(rnn.rnn_backward),
         experiment_slot("summed", "checking the summed gradient against a numerical gradient"),

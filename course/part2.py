@@ -17,9 +17,11 @@ def clipping():
         The same repeated multiplication that makes distant contributions vanish can also make them
         explode: when $W_{aa}$ stretches vectors, a contribution from $k$ steps away is multiplied $k$ times.
         One oversized gradient then throws the parameters far away in a single update and undoes what
-        training had learned. (With an identity activation the numbers can overflow to `inf` and `nan`;
-        the tanh of this RNN saturates, which caps the explosion but not the oversized steps. The
-        experiments below show both.)
+        training had learned. (With an identity activation the numbers can overflow to `inf` and `nan`.
+        A tanh RNN's state stays in $[-1, 1]$, so it never overflows, but its gradient can still explode:
+        $\tanh'$ caps the growth only where the state is driven into saturation. Near $0$, $\tanh' \approx 1$,
+        and the decay experiment of Part 1 showed a gradient growing millions of times over 39 steps.
+        The experiments of this part show the oversized steps that result, and what clipping does.)
 
         A simple defence is to **clip** every gradient element-wise before the update: each entry above
         `maxValue` becomes `maxValue`, each entry below `-maxValue` becomes `-maxValue`, and the entries in
@@ -70,14 +72,8 @@ def update():
 
 def closing():
     return [
-        markdown(r"""
-        ## Part 3 — Long-range dependencies
-
-        The functions you wrote are everything needed to train a small RNN. The experiment below trains
-        one on a task where the right answer depends on a word many steps back, and measures how far back
-        a vanilla RNN can reach.
-        """),
-        experiment_slot("agreement", "a vanilla RNN learning subject-verb agreement over growing distances"),
+        experiment_slot("agreement", "training with and without clipping, then Part 3: subject-verb agreement "
+                                     "over growing distances"),
         markdown("""
         ## What you built
 
@@ -87,8 +83,8 @@ def closing():
           one factor $W_{aa}^T$ and one $\\tanh'$ per step.
         - `clip` and `update_parameters`: the safety rail against exploding gradients and the step itself.
 
-        Clipping handles gradients that are too large. Gradients that are too *small* need a different
-        architecture, one whose state can carry information across many steps without repeated
-        squashing: that is the motivation for gated units (GRU, LSTM).
+        Clipping handles gradients that are too large, and so allows a large learning rate. Gradients that
+        are too *small* need a different architecture, one whose state can carry information across many
+        steps without repeated squashing: that is the motivation for gated units (GRU, LSTM).
         """),
     ]

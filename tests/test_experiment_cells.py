@@ -1,4 +1,11 @@
-"""Are the experiment cells valid nbgrader markup, placed after what they need, with answers hidden on release?"""
+"""Are the experiment cells valid nbgrader markup, placed after what they need, with answers hidden on release,
+and does every claim they print hold for correct learners on every BLAS kernel?"""
+import json
+import os
+import signal
+import subprocess
+import sys
+
 import nbformat
 import nbformat.v4 as nbf
 import pytest
@@ -7,7 +14,8 @@ from nbgrader.preprocessors import ClearSolutions
 
 from course import experiments
 from course.cells import BEGIN_SOLUTION, END_SOLUTION
-from course_helpers import NOTEBOOK, RELEASE_DIR, SOURCE_DIR
+from course_helpers import NOTEBOOK, RELEASE_DIR, ROOT, SOURCE_DIR
+from solutions.gradient_lab import FAILS, HOLDS, WARNING
 
 LEARNER_FUNCTIONS = ("rnn_forward", "rnn_backward", "rnn_cell_backward", "clip", "update_parameters")
 
@@ -63,3 +71,37 @@ def test_each_experiment_comes_after_the_functions_it_runs(directory):
             used = {name for name in LEARNER_FUNCTIONS if name in cell.source}
             assert used <= defined, (used - defined, cell.source[:80])
     assert experiment_count == 5
+
+
+# Each correct implementation of tests/lab_learners.py under another OpenBLAS kernel (set before numpy loads):
+# Haswell (AVX2 + FMA), Sandybridge (AVX, no FMA), Nehalem (SSE only) and SkylakeX (AVX-512) round differently.
+KERNEL_CASES = [("Haswell", "einsum"), ("Sandybridge", "collect_then_sum"), ("Nehalem", "concatenated"),
+                ("SkylakeX", "reference")]
+# ✔ lines each experiment cell prints, in notebook order: summed, decay, bonus, clipping, agreement.
+CLAIMS_PER_CELL = (6, 7, 3, 8, 6)
+
+
+def run_experiment_cells(kernel, implementation):
+    """stdout of every experiment cell, run on `implementation` in a fresh interpreter using OpenBLAS's `kernel`."""
+    env = {**os.environ, "OPENBLAS_CORETYPE": kernel, "OPENBLAS_VERBOSE": "2", "OPENBLAS_NUM_THREADS": "1",
+           "MPLBACKEND": "Agg"}
+    env.pop("PYTHONPATH", None)
+    result = subprocess.run([sys.executable, str(ROOT / "tests" / "experiment_claims.py"), implementation],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    if result.returncode in (-signal.SIGILL, 128 + signal.SIGILL):
+        pytest.skip(f"this CPU cannot run OpenBLAS's {kernel} kernel (illegal instruction)")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f"Core: {kernel}" in result.stderr   # OpenBLAS really used the kernel asked for
+    return json.loads(result.stdout)["outputs"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kernel, implementation", KERNEL_CASES, ids=[f"{k}-{i}" for k, i in KERNEL_CASES])
+def test_every_claim_holds_for_correct_learners_on_every_blas_kernel(kernel, implementation):
+    """Would a correct learner who wrote the functions differently, on another CPU, see only ✔ lines, every claim?"""
+    outputs = run_experiment_cells(kernel, implementation)
+    assert len(outputs) == len(CLAIMS_PER_CELL)
+    for output, expected in zip(outputs, CLAIMS_PER_CELL):
+        lines = output.splitlines()
+        assert not [line for line in lines if line.startswith((FAILS, WARNING))], output
+        assert sum(line.startswith(HOLDS + " ") for line in lines) == expected, output

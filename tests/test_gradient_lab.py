@@ -1,6 +1,10 @@
-"""Do the experiments learners run show what the notebook says they show? Run on the reference solutions."""
+"""Does gradient_lab tell learners the truth about their own run, in words and figures they can read?
+
+These run in-process on small settings. Whether every claim holds for correct learners at the notebook's
+settings, under several BLAS kernels and differently written implementations, is tested in subprocesses
+by tests/test_experiment_cells.py.
+"""
 import ast
-import inspect
 import pathlib
 import sys
 
@@ -11,24 +15,59 @@ import pytest
 matplotlib.use("Agg")
 
 import solutions  # noqa: E402
+from course_helpers import load_public_tests  # noqa: E402
 from solutions import gradient_lab as lab  # noqa: E402
 
 LEARNER_FUNCTIONS = (solutions.rnn_forward, solutions.rnn_backward, solutions.clip, solutions.update_parameters)
+SMALL_CLIPPING = dict(seeds=3, iterations=12)
+
+
+def rebinding_clip(gradients, maxValue):
+    """The classic mistake: np.clip into a local name, the dict still holds the unclipped arrays."""
+    for g in gradients.values():
+        g = np.clip(g, -maxValue, maxValue)  # noqa: F841
+    return gradients
+
+
+def copying_clip(gradients, maxValue):
+    """A 2021-style clip: copies first and returns new arrays, the caller's dict is untouched."""
+    return {key: np.clip(value, -maxValue, maxValue) for key, value in gradients.items()}
+
+
+def rebinding_update(parameters, gradients, lr):
+    """An update that stores new arrays instead of updating in place."""
+    return {key: value - lr * gradients["d" + key] for key, value in parameters.items()}
 
 
 @pytest.fixture(scope="module")
-def decay():
-    return lab.gradient_decay(solutions.rnn_forward, solutions.rnn_backward)
+def public_tests():
+    return load_public_tests()
 
 
 @pytest.fixture(scope="module")
-def sweep():
-    return lab.agreement_sweep(*LEARNER_FUNCTIONS)
+def small_results():
+    """One small run of every experiment on the reference, for the figure tests."""
+    forward, backward, clip, update = LEARNER_FUNCTIONS
+    return {
+        "decay": lab.gradient_decay(forward, backward, T_x=12),
+        "non_normal": lab.non_normal_growth(forward, backward, T_x=12),
+        "contributions": lab.timestep_contributions(forward, solutions.rnn_cell_backward, backward, T_x=10),
+        "scaling": lab.weight_scaling(forward, backward, T_x=10),
+        "sweep": lab.agreement_sweep(*LEARNER_FUNCTIONS, distances=(1, 2, 5), draws=3, iterations=25),
+        "clipping": lab.clipping_comparison(*LEARNER_FUNCTIONS, **SMALL_CLIPPING),
+        "directions": lab.clipping_directions(clip),
+    }
 
 
 @pytest.fixture(scope="module")
-def clipping():
-    return lab.clipping_comparison(*LEARNER_FUNCTIONS)
+def figures(small_results):
+    r = small_results
+    drawn = {"decay": lab.plot_gradient_decay(r["decay"], r["non_normal"]),
+             "summed": lab.plot_timestep_contributions(r["contributions"], r["scaling"]),
+             "agreement": lab.plot_agreement(r["sweep"]), "clipping": lab.plot_clipping(r["clipping"]),
+             "directions": lab.plot_clipping_directions(r["directions"])}
+    yield drawn
+    matplotlib.pyplot.close("all")
 
 
 def test_lab_imports_only_what_a_learner_folder_has():
@@ -45,106 +84,80 @@ def test_lab_does_not_give_away_graded_functions():
     assert not set(solutions.GRADED_FUNCTIONS) & set(vars(lab))
 
 
-def test_identity_case_decays_exactly_like_rho_to_the_k(decay):
-    """With tanh'(0) = 1, does ||dx<t>|| fall (or grow) by exactly rho per step back?"""
-    np.testing.assert_allclose(lab.decay_slopes(decay["linear"], decay["steps_back"]), decay["radii"], rtol=1e-6)
+def test_every_experiment_returns_claims_a_learner_can_read(small_results):
+    """Does each experiment carry its claims as statement / holds / measured, printable as one line each?"""
+    for result in small_results.values():
+        assert result["claims"]
+        for item in result["claims"]:
+            assert set(item) == {"statement", "holds", "measured"} and isinstance(item["holds"], bool)
+        lines = lab.claim_lines(result["claims"])
+        assert len(lines) == len(result["claims"]) and all(line[:2] in ("✔ ", "✘ ") for line in lines)
+
+
+def test_a_claim_that_fails_says_so_and_why():
+    """A ✘ line names the statement, what was measured, and the failing public test when there is one."""
+    made = [lab.claim("the sky is green", False, "blue measured"), lab.claim("water is wet", True, "wet")]
+    fails, holds = lab.claim_lines(made, failing=("clip",))
+    assert fails.startswith("✘ the sky is green") and "blue measured" in fails and "your clip fails its public test" in fails
+    assert holds == "✔ water is wet (wet)"
+    assert "report it" in lab.claim_lines(made)[0]   # correct code contradicting the text is a bug of the course
+
+
+def test_identity_case_decays_exactly_like_rho_to_the_k(small_results):
+    """With tanh'(0) = 1, does ||dx<t>|| fall (or grow) by exactly rho per step back, with t numbered from 1?"""
+    decay = small_results["decay"]
+    assert decay["timesteps"][0] == 1 and decay["steps_back"][-1] == 0
     np.testing.assert_allclose(decay["linear"], decay["rho_power"], rtol=1e-6)
 
 
-def test_linear_case_explodes_for_rho_above_one(decay):
-    """Does the identity-activation gradient at t = 0 really explode for rho = 1.5 (1.5^39 ~ 7e6)?"""
-    at_start = dict(zip(decay["radii"], decay["linear"][:, 0]))
-    assert at_start[1.5] > 1e6
-    assert at_start[0.5] < 1e-10
+def test_a_rebinding_clip_is_warned_about_before_plotting_and_contradicts_the_clipping_claims(public_tests, capsys):
+    """The mistake that made clipped and unclipped runs identical: is the learner warned, and does ✘ say why?"""
+    failing = lab.failing_public_tests(public_tests, rnn_forward=solutions.rnn_forward, clip=rebinding_clip,
+                                       update_parameters=solutions.update_parameters)
+    warning = capsys.readouterr().out
+    assert failing == ("clip",)
+    assert warning.startswith("⚠ Your clip fails its public test") and "All tests passed" not in warning
+    result = lab.clipping_comparison(solutions.rnn_forward, solutions.rnn_backward, rebinding_clip,
+                                     solutions.update_parameters, **SMALL_CLIPPING)
+    bound_line = lab.claim_lines(result["claims"], failing)[0]
+    assert bound_line.startswith("✘ every clipped step is at most") and "your clip fails its public test" in bound_line
 
 
-def test_tanh_saturation_caps_the_explosion(decay):
-    """Driven by inputs, does tanh' <= 1 keep every curve at or below rho^k, turning 1e7 into single digits?"""
-    assert np.all(decay["driven"] <= decay["rho_power"] * (1 + 1e-9))
-    at_start = dict(zip(decay["radii"], decay["driven"][:, 0]))
-    assert at_start[1.5] < 100
-    assert np.all(decay["mean_tanh_slope"] < 1)
-    assert np.all(lab.decay_slopes(decay["driven"], decay["steps_back"]) < decay["radii"])
+def test_correct_functions_raise_no_warning(public_tests, capsys):
+    """Correct functions: no warning line, nothing printed at all."""
+    functions = dict(zip(("rnn_forward", "rnn_backward", "clip", "update_parameters"), LEARNER_FUNCTIONS))
+    assert lab.failing_public_tests(public_tests, rnn_cell_backward=solutions.rnn_cell_backward, **functions) == ()
+    assert capsys.readouterr().out == ""
 
 
-def test_timestep_terms_sum_to_rnn_backward():
-    """Do the per-timestep terms of dWaa, dWax, dba add up to what rnn_backward returns?"""
-    result = lab.timestep_contributions(solutions.rnn_forward, solutions.rnn_cell_backward, solutions.rnn_backward)
-    assert result["max_difference"] < 1e-12
-    # The gradient was injected at the end: far timesteps contribute almost nothing to dWaa.
-    assert result["dWaa_terms"][0] < 1e-2 * result["dWaa_terms"][-1]
-
-
-def test_lab_notices_a_backward_that_does_not_sum():
-    """Would a learner's rnn_backward that overwrites dWaa show a nonzero difference in the plot's title?"""
+def test_a_backward_that_does_not_sum_contradicts_the_sum_claim():
+    """A learner's rnn_backward that overwrites dWaa: does the first claim of the summed experiment fail?"""
     def overwriting_backward(da, caches):
         gradients = solutions.rnn_backward(da, caches)
         first = solutions.rnn_cell_backward(da[:, :, 0], caches[0][0])
         return {**gradients, "dWaa": first["dWaa"]}
-    result = lab.timestep_contributions(solutions.rnn_forward, solutions.rnn_cell_backward, overwriting_backward)
-    assert result["max_difference"] > 1e-3
+    result = lab.timestep_contributions(solutions.rnn_forward, solutions.rnn_cell_backward, overwriting_backward,
+                                        T_x=10)
+    assert result["max_difference"] > 1e-3 and not result["claims"][0]["holds"]
 
 
-def test_wax_scales_dx_once_while_waa_compounds():
-    """Scaling Wax by c scales every dx<t> by c; scaling Waa by c scales it by c^(steps back)?"""
-    result = lab.weight_scaling(solutions.rnn_forward, solutions.rnn_backward, factor=2.0)
-    np.testing.assert_allclose(result["wax_ratio"], 2.0, rtol=1e-9)
-    np.testing.assert_allclose(result["waa_ratio"], 2.0 ** result["steps_back"], rtol=1e-9)
+def test_iterations_to_fit_reads_the_running_mean_of_the_loss():
+    """Loss below 0.1 from iteration 31 on: fitted at 40 (window 10 ends there); never below: N + 1."""
+    losses = np.r_[np.ones(30), np.full(30, 0.01)]
+    assert lab.iterations_to_fit(losses) == 40
+    assert lab.iterations_to_fit(np.ones(20)) == 21
 
 
-def test_agreement_is_learned_near_and_lost_far(sweep):
-    """Is accuracy high at the shortest distance and near chance at the longest?"""
-    assert sweep["accuracy"][0] >= 0.9
-    assert sweep["accuracy"][-1] <= 0.7
-
-
-def test_less_gradient_reaches_the_subject_the_farther_it_is(sweep):
-    """Does the share of the first gradient that reaches the subject token fall with distance?"""
-    assert np.all(np.diff(sweep["subject_gradient"]) < 0)
-    assert sweep["subject_gradient"][-1] < 1e-6
-
-
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_clipping_claims_hold(seed):
-    """Large weights and lr = 2: are the claims the notebook makes about clipping true of the run?"""
-    result = lab.clipping_comparison(*LEARNER_FUNCTIONS, seed=seed)
-    clipped, unclipped = result["clipped"], result["unclipped"]
-    # tanh keeps every number finite: no NaN, with or without clipping.
-    for run in (clipped, unclipped):
-        assert all(np.all(np.isfinite(run[key])) for key in ("losses", "gradient_norms", "step_norms"))
-    # Gradient norms spike far above their typical size.
-    assert unclipped["gradient_norms"].max() > 10 * np.median(unclipped["gradient_norms"])
-    # Without clipping some steps are more than ten times the largest clipped step.
-    assert unclipped["step_norms"].max() > 10 * clipped["step_norms"].max()
-    # Clipped: learns; unclipped: thrown off, stays at chance with a high loss.
-    assert clipped["accuracy"] >= 0.9 and unclipped["accuracy"] <= 0.6
-    assert unclipped["losses"][-20:].mean() > 100 * clipped["losses"][-20:].mean()
-    # The oversized steps leave the unclipped weights several times larger.
-    assert unclipped["largest_weight"] > 3 * clipped["largest_weight"]
-    assert result["lr"] == 2.0
-
-
-def test_clipping_does_not_fix_long_distances(sweep):
-    """The sweep clips every gradient: is the longest distance still at chance?"""
-    assert inspect.signature(lab.train_agreement).parameters["max_value"].default is not None
-    assert abs(sweep["accuracy"][-1] - sweep["chance"]) < 0.1
-
-
-def test_global_norm_clip_keeps_direction_elementwise_does_not():
-    """Does clipping by global norm keep the cosine at 1 while element-wise clipping changes it?"""
-    result = lab.clipping_directions(solutions.clip)
-    assert result["cosine_global_norm"] == pytest.approx(1.0, abs=1e-12)
-    assert result["cosine_elementwise"] < 0.95
-    assert result["norm_after"] < result["norm_before"]
-
-
-def test_unwritten_function_gives_one_clear_error():
+def test_unwritten_function_gives_one_clear_error(public_tests):
     """A learner runs an experiment before writing rnn_backward: is the error one readable line?"""
     def rnn_backward(da, caches):
         raise NotImplementedError()
-    with pytest.raises(RuntimeError, match="Experiment needs your rnn_backward: .*NotImplementedError") as info:
-        lab.gradient_decay(solutions.rnn_forward, rnn_backward)
-    assert info.value.__cause__ is None and info.value.__suppress_context__
+    for run in (lambda: lab.gradient_decay(solutions.rnn_forward, rnn_backward),
+                lambda: lab.failing_public_tests(public_tests, rnn_forward=solutions.rnn_forward,
+                                                 rnn_backward=rnn_backward)):
+        with pytest.raises(RuntimeError, match="Experiment needs your rnn_backward: .*NotImplementedError") as info:
+            run()
+        assert info.value.__cause__ is None and info.value.__suppress_context__
 
 
 def test_wrong_shape_names_the_function():
@@ -156,38 +169,83 @@ def test_wrong_shape_names_the_function():
         lab.gradient_decay(rnn_forward, solutions.rnn_backward)
 
 
-def test_plots_have_titles_labels_and_log_scales(decay, sweep, clipping):
-    """Does every plot function draw labelled axes, with log scales where gradients span decades?"""
-    figures = [lab.plot_gradient_decay(decay),
-               lab.plot_timestep_contributions(
-                   lab.timestep_contributions(solutions.rnn_forward, solutions.rnn_cell_backward,
-                                              solutions.rnn_backward),
-                   lab.weight_scaling(solutions.rnn_forward, solutions.rnn_backward)),
-               lab.plot_agreement(sweep), lab.plot_clipping(clipping),
-               lab.plot_clipping_directions(lab.clipping_directions(solutions.clip))]
-    for figure in figures:
+def _texts(figure):
+    return [text for text in figure.findobj(matplotlib.text.Text) if text.get_text().strip()]
+
+
+def test_figures_fit_jupyterlab_and_their_text_is_legible(figures):
+    """At most 10 inches wide (JupyterLab shows them unscaled), no text under 8 pt, every axis labelled."""
+    for name, figure in figures.items():
+        assert figure.get_figwidth() <= lab.FIGURE_WIDTH, name
+        assert min(text.get_fontsize() for text in _texts(figure)) >= 8, name
         for ax in figure.axes:
-            assert ax.get_xlabel() and ax.get_ylabel() and (ax.get_title() or figure._suptitle)
-    assert lab.plot_gradient_decay(decay).axes[0].get_yscale() == "log"
-    assert lab.plot_clipping(clipping).axes[0].get_yscale() == "log"
+            y_labelled = any(sibling.get_ylabel() for sibling in ax.get_shared_y_axes().get_siblings(ax))
+            assert ax.get_xlabel() and y_labelled and ax.get_title(), (name, ax.get_title())
+
+
+def test_every_panel_with_several_curves_has_a_legend(figures):
+    """A panel that draws two or more labelled curves must say which is which."""
+    for name, figure in figures.items():
+        for ax in figure.axes:
+            labelled = [line for line in ax.get_lines() if line.get_label() and not line.get_label().startswith("_")]
+            if len(labelled) >= 2:
+                assert ax.get_legend() is not None, (name, ax.get_title())
+
+
+def test_timestep_and_iteration_axes_have_integer_ticks(figures):
+    """Timesteps and iterations are whole numbers: are their tick locators integer-only?"""
+    for name, figure in figures.items():
+        for ax in figure.axes:
+            if ax.get_xlabel().startswith(("timestep", "iteration", "number of last timesteps")):
+                ticks = [tick for tick in ax.get_xticks() if ax.get_xlim()[0] <= tick <= ax.get_xlim()[1]]
+                assert ticks and all(float(tick).is_integer() for tick in ticks), (name, ax.get_xlabel(), ticks)
+
+
+def test_plotting_keeps_what_the_notebook_backend_switched_on(small_results, monkeypatch):
+    """Jupyter's inline backend switches matplotlib to interactive when a session's first figure is made, and
+    shows later figures only while it stays so (tests/test_notebooks.py runs the real thing): does a plot
+    function keep that switch, and otherwise leave every setting as it found it?"""
+    before = dict(matplotlib.rcParams)
+    subplots = matplotlib.pyplot.subplots
+
+    def first_figure_of_the_session(*args, **kwargs):
+        matplotlib.interactive(True)
+        return subplots(*args, **kwargs)
+    monkeypatch.setattr(matplotlib.pyplot, "subplots", first_figure_of_the_session)
+    matplotlib.interactive(False)
+    lab.plot_gradient_decay(small_results["decay"])
+    assert matplotlib.is_interactive()
+    matplotlib.interactive(before["interactive"])
+    assert dict(matplotlib.rcParams) == before
     matplotlib.pyplot.close("all")
 
 
-def copying_clip(gradients, maxValue):
-    """A 2021-style clip: copies first and returns new arrays, the caller's dict is untouched."""
-    return {key: np.clip(value, -maxValue, maxValue) for key, value in gradients.items()}
+def test_gradient_spans_are_drawn_on_log_scales(figures):
+    """Gradients span many decades: are the decay and step panels logarithmic?"""
+    assert figures["decay"].axes[0].get_yscale() == "log"
+    assert figures["clipping"].axes[0].get_yscale() == "log"
+    assert figures["agreement"].axes[1].get_yscale() == "log"
 
 
-def rebinding_update(parameters, gradients, lr):
-    """An update that stores new arrays instead of updating in place."""
-    return {key: value - lr * gradients["d" + key] for key, value in parameters.items()}
+def test_bonus_figure_draws_the_vectors_its_cosines_come_from(small_results, figures):
+    """The title's cosines must be those of the arrows drawn, and the arrows must end where the vectors do."""
+    result = small_results["directions"]
+    left = figures["directions"].axes[0]
+    tips = np.array([annotation.xy for annotation in left.texts if hasattr(annotation, "xy")])
+    np.testing.assert_allclose(tips, result["vectors"].T)
+    original, elementwise, by_norm = result["vectors"].T
+    cosine = lambda u, v: u @ v / np.linalg.norm(u) / np.linalg.norm(v)  # noqa: E731
+    assert f"{cosine(original, elementwise):.3f}" in left.get_title()
+    assert f"{cosine(original, by_norm):.3f}" in left.get_title()
+    assert result["entries"].shape == (lab.parameter_count(16, 10, 2), 3)
 
 
 def test_both_valid_styles_of_clip_and_update_give_the_same_experiment():
     """Do learners whose clip copies and whose update rebinds (both correct) see the same numbers?"""
-    reference = lab.train_agreement(*LEARNER_FUNCTIONS, distance=5, iterations=60)
+    reference = lab.train_agreement(*LEARNER_FUNCTIONS, distance=5, iterations=40, lr=10.0, max_value=0.02,
+                                    init_scale=3.0)
     variant = lab.train_agreement(solutions.rnn_forward, solutions.rnn_backward, copying_clip, rebinding_update,
-                                  distance=5, iterations=60)
+                                  distance=5, iterations=40, lr=10.0, max_value=0.02, init_scale=3.0)
     for key in ("losses", "gradient_norms", "step_norms"):
         np.testing.assert_allclose(variant[key], reference[key], rtol=1e-9, atol=1e-15)
     assert variant["accuracy"] == reference["accuracy"]
@@ -195,10 +253,8 @@ def test_both_valid_styles_of_clip_and_update_give_the_same_experiment():
 
 def test_experiments_are_deterministic():
     """Does running an experiment twice give exactly the same numbers (seeded everything)?"""
-    first = lab.clipping_comparison(*LEARNER_FUNCTIONS, iterations=30)
-    second = lab.clipping_comparison(*LEARNER_FUNCTIONS, iterations=30)
-    for run in ("clipped", "unclipped"):
+    first = lab.clipping_comparison(*LEARNER_FUNCTIONS, **SMALL_CLIPPING)
+    second = lab.clipping_comparison(*LEARNER_FUNCTIONS, **SMALL_CLIPPING)
+    for arm in lab.ARMS:
         for key in ("losses", "gradient_norms", "step_norms"):
-            np.testing.assert_array_equal(first[run][key], second[run][key])
-    np.testing.assert_array_equal(lab.gradient_decay(solutions.rnn_forward, solutions.rnn_backward)["driven"],
-                                  lab.gradient_decay(solutions.rnn_forward, solutions.rnn_backward)["driven"])
+            np.testing.assert_array_equal(first["runs"][arm][key], second["runs"][arm][key])
