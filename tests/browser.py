@@ -283,8 +283,7 @@ def validate(page):
     page.locator(f"{PANEL} .jp-NotebookPanel-toolbar").get_by_text("Validate", exact=True).click()
     header = page.locator(".jp-Dialog-header", has_text="Validation Results")
     header.wait_for(timeout=300_000)
-    text = page.locator(".jp-Dialog-body").inner_text()
-    return text
+    return page.locator(".jp-Dialog-content").inner_text()
 
 
 def close_dialog(page):
