@@ -12,7 +12,8 @@ Every page only reaches 127.0.0.1 (and file:// pages): any other request is abor
 saved as a screenshot under out/browser/<test name>/ (`shots(page, "what the step shows")`).
 
 Fixtures (made visible to every test by tests/conftest.py): `chromium_path`, `playwright_driver`,
-`browser_page`, `shots`.
+`browser_page`, `shots`, and `autograded_class` (a course with one autograded sample student, built once
+per test run and shared by the pytest-xdist workers).
 """
 import os
 import re
@@ -405,11 +406,13 @@ def course_in(workdir):
 
 
 @pytest.fixture(scope="session")
-def autograded_class(tmp_path_factory, worker_id):
+def autograded_class(tmp_path_factory):
     """build_autograded_class, made once per test run: pytest-xdist workers share it through a lock file
     (the first to arrive builds it, the others wait). Tests that change its gradebook say so."""
     import fcntl
-    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    # Under pytest-xdist each worker has its own basetemp inside one folder of the run.
+    in_worker = "PYTEST_XDIST_WORKER" in os.environ
+    shared = tmp_path_factory.getbasetemp().parent if in_worker else tmp_path_factory.getbasetemp()
     workdir, ready = shared / "autograded-class", shared / "autograded-class.ready"
     with open(shared / "autograded-class.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
