@@ -109,8 +109,8 @@ class JupyterServer:
     root -- folder the server shows (its root_dir) and runs in: nbgrader reads nbgrader_config.py there
     """
 
-    def __init__(self, process, root, port, token, log):
-        self.process, self.root, self.port, self.token, self.log = process, root, port, token, log
+    def __init__(self, process, root, port, token, log, home):
+        self.process, self.root, self.port, self.token, self.log, self.home = process, root, port, token, log, home
 
     @classmethod
     def start(cls, root, env=None, attempts=3):
@@ -135,12 +135,13 @@ class JupyterServer:
                        "--allow-root"]
             process = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
                                        start_new_session=True)
-            server = cls(process, root, port, token, log)
+            server = cls(process, root, port, token, log, home)
             if server._wait_until_ready():
                 return server
             printed = server.output()
-            server.stop()
+            server.stop(keep_home=True)
             if attempt == attempts - 1:
+                shutil.rmtree(home, ignore_errors=True)
                 raise BrowserUnavailable(f"JupyterLab did not start in {root}:\n{printed[-4000:]}")
 
     def url(self, path=""):
@@ -168,8 +169,8 @@ class JupyterServer:
         self.log.seek(0)
         return self.log.read()
 
-    def stop(self):
-        """Stop the server and every kernel it started (they share its process group)."""
+    def stop(self, keep_home=False):
+        """Stop the server (on SIGTERM it shuts down the kernels it started) and delete its home folder."""
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
@@ -177,11 +178,13 @@ class JupyterServer:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=15)
-        try:  # kernels left behind by a server that died
+        try:  # anything else left in the server's process group
             os.killpg(self.process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         self.log.close()
+        if not keep_home:
+            shutil.rmtree(self.home, ignore_errors=True)
 
     def __enter__(self):
         return self
