@@ -287,7 +287,7 @@ def validate(page):
     page.locator(f"{PANEL} .jp-NotebookPanel-toolbar").get_by_text("Validate", exact=True).click()
     header = page.locator(".jp-Dialog-header", has_text="Validation Results")
     header.wait_for(timeout=300_000)
-    return page.locator(".jp-Dialog-content").inner_text()
+    return page.locator(".jp-Dialog-content").text_content()
 
 
 def close_dialog(page):
