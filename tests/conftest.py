@@ -1,4 +1,5 @@
-"""Shared fixtures: a sandbox host per module, a throwaway PostgreSQL server, this venv's scripts on PATH."""
+"""Shared fixtures: a sandbox host per module, a throwaway PostgreSQL server, this venv's scripts on PATH,
+and the browser tests' chromium pages and autograded class (tests/browser.py)."""
 import os
 import sys
 import uuid
@@ -6,6 +7,7 @@ import uuid
 import pytest
 
 from throwaway_postgres import PostgresServer
+from browser import autograded_class, browser_page, chromium_path, playwright_driver, shots  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(scope="module")
