@@ -181,11 +181,26 @@ class BatchOutcome:
     failures: list = field(default_factory=list)
 
 
+def grade_in_local_pool(pending, seed, workers, isolated, limits, version):
+    """Grade `pending` in local worker processes; yields (submission id, status, record or why) as each finishes.
+
+    The default engine of grade_batch (autograder/distributed.py has the Dask one, same signature).
+    """
+    workers = max(1, min(workers or os.cpu_count() or 1, len(pending)))
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                                                initargs=(isolated, limits, version)) as pool:
+        futures = {pool.submit(_grade_in_worker, submission, seed): submission.id for submission in pending}
+        for future in concurrent.futures.as_completed(futures):
+            yield (futures.pop(future), *future.result())
+
+
 def grade_batch(submissions, out_path, seed, workers=None, isolated=True, force=False, limits=Limits(),
-                on_result=None):
+                on_result=None, engine=grade_in_local_pool):
     """Grade `submissions` into `out_path` (JSON Lines). Returns a BatchOutcome.
 
     on_result -- called after each graded submission (for a progress bar)
+    engine -- where the grading runs: grade_in_local_pool, or e.g. autograder.distributed.cluster_engine(...)
     """
     version = grader_version()
     existing = read_results(out_path)
@@ -195,19 +210,13 @@ def grade_batch(submissions, out_path, seed, workers=None, isolated=True, force=
     outcome = BatchOutcome(records=[], skipped=len(submissions) - len(pending))
     new_records = []
     if pending:
-        workers = max(1, min(workers or os.cpu_count() or 1, len(pending)))
-        context = multiprocessing.get_context("fork")
-        with open(out_path, "a") as handle, concurrent.futures.ProcessPoolExecutor(
-                workers, mp_context=context, initializer=_start_worker,
-                initargs=(isolated, limits, version)) as pool:
-            futures = {pool.submit(_grade_in_worker, submission, seed): submission for submission in pending}
-            for future in concurrent.futures.as_completed(futures):
-                status, value = future.result()
+        with open(out_path, "a") as handle:
+            for submission_id, status, value in engine(pending, seed, workers, isolated, limits, version):
                 if status == "ok":
                     append_result(handle, value)
                     new_records.append(value)
                 else:
-                    outcome.failures.append((futures[future].id, value))
+                    outcome.failures.append((submission_id, value))
                 if on_result:
                     on_result()
     outcome.graded_now = len(new_records)
