@@ -12,6 +12,7 @@ an interrupted and resumed batch ends with the same file as an uninterrupted one
 import concurrent.futures
 import fcntl
 import hashlib
+import itertools
 import json
 import multiprocessing
 import multiprocessing.util
@@ -30,6 +31,7 @@ SANDBOX_UID_BASE = int(os.environ.get("AUTOGRADER_SANDBOX_UID_BASE", "60000"))  
 SANDBOX_UID_COUNT = 1000
 UID_LOCK_DIR = Path(tempfile.gettempdir()) / "autograder-sandbox-uids"
 TIMING_FIELDS = ("seconds",)
+TASKS_PER_WORKER = 8  # submissions queued ahead per local worker
 
 
 def grader_version():
@@ -188,11 +190,17 @@ def grade_in_local_pool(pending, seed, workers, isolated, limits, version):
     """
     workers = max(1, min(workers or os.cpu_count() or 1, len(pending)))
     context = multiprocessing.get_context("fork")
+    queue, running = iter(pending), {}  # at most TASKS_PER_WORKER per worker in flight: flat memory
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                                                 initargs=(isolated, limits, version)) as pool:
-        futures = {pool.submit(_grade_in_worker, submission, seed): submission.id for submission in pending}
-        for future in concurrent.futures.as_completed(futures):
-            yield (futures.pop(future), *future.result())
+        while True:
+            for submission in itertools.islice(queue, TASKS_PER_WORKER * workers - len(running)):
+                running[pool.submit(_grade_in_worker, submission, seed)] = submission.id
+            if not running:
+                return
+            finished, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+            for future in finished:
+                yield (running.pop(future), *future.result())
 
 
 def grade_batch(submissions, out_path, seed, workers=None, isolated=True, force=False, limits=Limits(),

@@ -11,8 +11,10 @@ What each path argument means:
 * `x.zip` -- a collection like a folder (e.g. an LMS download); it is extracted here, in the
   trusted process, with limits on size, member count and paths (no zip bombs, no path traversal)
 
-Nothing here executes student code; sources are only read. Ids and order are deterministic.
+Nothing here executes student code; sources are only read, those of files on disk only when the
+submission is graded (FileSubmission: a batch holds ids and paths). Ids and order are deterministic.
 """
+import dataclasses
 import json
 import stat
 import tempfile
@@ -41,6 +43,35 @@ class Submission:
     errors: tuple = ()
 
 
+@dataclass(frozen=True)
+class FileSubmission:
+    """A submission of files that stay on disk: read when its cells are asked for, not kept.
+
+    A batch of thousands holds only ids and paths; each submission is read when it is sent to a
+    grading worker (pickling it gives a plain Submission, so a worker on another machine needs no files).
+    id -- as Submission.id;  files -- tuple of Paths in reading order;  base -- folder the labels are relative to
+    """
+    id: str
+    files: tuple
+    base: Path
+
+    def load(self):
+        """The Submission as read from disk now."""
+        return _read_files(self.id, self.files, self.base)
+
+    @property
+    def cells(self):
+        return self.load().cells
+
+    @property
+    def errors(self):
+        return self.load().errors
+
+    def __reduce__(self):
+        loaded = self.load()
+        return Submission, (loaded.id, loaded.cells, loaded.errors)
+
+
 class ArchiveError(ValueError):
     """A zip archive that is broken or breaks the extraction limits."""
 
@@ -65,7 +96,7 @@ def _from_argument(path):
                 root = extract_zip(path, Path(scratch))
             except ArchiveError as error:
                 return [Submission(path.name, (), (f"{path.name}: {error}",))]
-            return _from_collection(_unwrap(root))
+            return _from_collection(_unwrap(root), lazy=False)
     if path.is_file():
         return [_from_files(path.name, [path], path.parent)]
     return _from_collection(path)
@@ -77,20 +108,20 @@ def _unwrap(root):
     return entries[0] if len(entries) == 1 and entries[0].is_dir() and not entries[0].is_symlink() else root
 
 
-def _from_collection(folder):
+def _from_collection(folder, lazy=True):
     submitted = folder / "submitted" if (folder / "submitted").is_dir() else folder if folder.name == "submitted" \
         else None
     if submitted is not None:  # nbgrader: submitted/<student>/<assignment>/*.ipynb
-        return [_from_files(student.name, _code_files(student, notebooks_only=True), student)
+        return [_from_files(student.name, _code_files(student, notebooks_only=True), student, lazy)
                 for student in _entries(submitted) if student.is_dir()]
     found = []
     for entry in _entries(folder):
         if entry.is_dir():
-            found.append(_from_files(entry.name, _code_files(entry), entry))
+            found.append(_from_files(entry.name, _code_files(entry), entry, lazy))
         elif entry.suffix.lower() == ".zip":
             found.append(_from_inner_zip(entry))
         elif entry.suffix.lower() in CODE_SUFFIXES and entry.name not in COURSE_FILES:
-            found.append(_from_files(entry.name, [entry], folder))
+            found.append(_from_files(entry.name, [entry], folder, lazy))
     return found
 
 
@@ -100,7 +131,7 @@ def _from_inner_zip(archive):
             root = extract_zip(archive, Path(scratch))
         except ArchiveError as error:
             return Submission(archive.name, (), (f"{archive.name}: {error}",))
-        return _from_files(archive.name, _code_files(root), root)
+        return _from_files(archive.name, _code_files(root), root, lazy=False)
 
 
 def _entries(folder):
@@ -119,7 +150,12 @@ def _code_files(folder, notebooks_only=False):
     return sorted(files, key=lambda path: path.relative_to(folder).as_posix())
 
 
-def _from_files(submission_id, files, base):
+def _from_files(submission_id, files, base, lazy=True):
+    """One submission from several files (read later, or now when they are temporary: `lazy` False)."""
+    return FileSubmission(submission_id, tuple(files), base) if lazy else _read_files(submission_id, files, base)
+
+
+def _read_files(submission_id, files, base):
     """One submission from several files: cells of every file in order, problems collected as errors."""
     cells, errors = [], []
     for path in files:
@@ -229,6 +265,6 @@ def _unique_ids(submissions):
         count = seen.get(submission.id, 0) + 1
         seen[submission.id] = count
         if count > 1:
-            submission = Submission(f"{submission.id} ({count})", submission.cells, submission.errors)
+            submission = dataclasses.replace(submission, id=f"{submission.id} ({count})")
         unique.append(submission)
     return unique
