@@ -18,6 +18,7 @@ import os
 import threading
 
 from autograder import batch
+from autograder.sandbox import SandboxError, missing_features
 
 WORKER_WAIT_SECONDS = 120
 TASKS_PER_THREAD = 4  # submissions queued ahead per worker thread: enough to keep them busy, bounded in memory
@@ -52,6 +53,9 @@ def _ensure_host(isolated, limits):
     if worker.get("host") is not None and (worker["isolated"], worker["limits"]) == (isolated, limits):
         return
     batch._stop_worker()
+    missing = missing_features() if isolated else []
+    if missing:  # this machine cannot isolate: refuse, as `grade` refuses locally
+        raise SandboxError(f"the worker on {os.uname().nodename} cannot isolate student code: " + "; ".join(missing))
     if isolated and "locked_uid" not in worker:
         worker["locked_uid"] = batch.acquire_uid()  # held until this process exits
     uid = worker["locked_uid"] if isolated else os.getuid()

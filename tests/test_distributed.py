@@ -23,7 +23,7 @@ DASK = Path(sys.executable).with_name("dask")
 
 
 @contextlib.contextmanager
-def dask_cluster(folder, uid_base, workers=2):
+def dask_cluster(folder, uid_base, workers=2, worker_env=None):
     """A scheduler and `workers` single-threaded workers on 127.0.0.1, as separate process groups.
 
     Yields (scheduler address, [worker processes]). The workers run from `folder`, not the checkout,
@@ -31,7 +31,7 @@ def dask_cluster(folder, uid_base, workers=2):
     """
     folder.mkdir()
     address_file = folder / "scheduler.json"
-    env = dict(os.environ, PYTHONPATH=str(ROOT), AUTOGRADER_SANDBOX_UID_BASE=str(uid_base))
+    env = dict(os.environ, PYTHONPATH=str(ROOT), AUTOGRADER_SANDBOX_UID_BASE=str(uid_base), **(worker_env or {}))
     log = open(folder / "cluster.log", "w")
     common = dict(cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     processes = [subprocess.Popen([DASK, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
@@ -108,3 +108,14 @@ def test_an_unreachable_scheduler_is_an_error_not_an_empty_success(tmp_path, uid
                      uid_base=uid_base, env={"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"})
     assert result.returncode == 1 and "grading stopped" in result.stderr
     assert re.search(r"127\.0\.0\.1:9", result.stderr)
+
+
+def test_a_worker_that_cannot_isolate_refuses_and_nothing_is_graded(tmp_path, uid_base):
+    """Without Landlock on the worker's machine (simulated), are the submissions reported NOT GRADED, saying why?"""
+    (tmp_path / "batch").mkdir()
+    (tmp_path / "batch" / "ok.py").write_text("x = 1")
+    with dask_cluster(tmp_path / "cluster", uid_base, workers=1,
+                      worker_env={"AUTOGRADER_SANDBOX_PRETEND_MISSING": "landlock"}) as (address, _):
+        result = run_cli(tmp_path / "batch", "--out", tmp_path / "r.jsonl", "--scheduler", address, uid_base=uid_base)
+    assert result.returncode == 1 and "NOT GRADED ok.py" in result.stderr and "Landlock" in result.stderr
+    assert (tmp_path / "r.jsonl").read_text() == ""
