@@ -14,6 +14,7 @@ tasks run one at a time per worker process (start workers with `--nthreads 1`, s
 When a worker dies mid-batch, the scheduler reruns its unfinished tasks on the others; a record is
 written only when the client receives it, once per submission, so nothing is lost or written twice.
 """
+import atexit
 import os
 import threading
 
@@ -58,6 +59,9 @@ def _ensure_host(isolated, limits):
         raise SandboxError(f"the worker on {os.uname().nodename} cannot isolate student code: " + "; ".join(missing))
     if isolated and "locked_uid" not in worker:
         worker["locked_uid"] = batch.acquire_uid()  # held until this process exits
+    if not worker.get("exit_hook"):
+        atexit.register(batch._stop_worker)  # a worker shut down cleanly removes its scratch folders too
+        worker["exit_hook"] = True
     uid = worker["locked_uid"] if isolated else os.getuid()
     worker.update(isolated=isolated, limits=limits, uid=uid, version=_local_version(),
                   host=batch.SandboxHost(uid, isolated=isolated, limits=limits))
