@@ -16,6 +16,7 @@ and frees its uids.
 import concurrent.futures
 import fcntl
 import hashlib
+import itertools
 import json
 import multiprocessing
 import multiprocessing.util
@@ -35,6 +36,7 @@ SANDBOX_UID_BASE = int(os.environ.get("AUTOGRADER_SANDBOX_UID_BASE", "60000"))  
 SANDBOX_UID_COUNT = 1000
 UID_LOCK_DIR = Path(tempfile.gettempdir()) / "autograder-sandbox-uids"
 TIMING_FIELDS = ("seconds",)
+TASKS_PER_WORKER = 8  # submissions queued ahead per local worker
 
 
 def grader_sources():
@@ -196,12 +198,34 @@ class BatchOutcome:
     failures: list = field(default_factory=list)
 
 
+def grade_in_local_pool(pending, seed, workers, isolated, limits, version, skip_layers=()):
+    """Grade `pending` in local worker processes; yields (submission id, status, record or why) as each finishes.
+
+    The default engine of grade_batch (autograder/distributed.py has the Dask one, same signature).
+    """
+    workers = max(1, min(workers or os.cpu_count() or 1, len(pending)))
+    context = multiprocessing.get_context("fork")
+    queue, running = iter(pending), {}  # at most TASKS_PER_WORKER per worker in flight: flat memory
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                                                initargs=(isolated, limits, version, os.getpid(),
+                                                          tuple(skip_layers))) as pool:
+        while True:
+            for submission in itertools.islice(queue, TASKS_PER_WORKER * workers - len(running)):
+                running[pool.submit(_grade_in_worker, submission, seed)] = submission.id
+            if not running:
+                return
+            finished, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+            for future in finished:
+                yield (running.pop(future), *future.result())
+
+
 def grade_batch(submissions, out_path, seed, workers=None, isolated=True, force=False, limits=Limits(),
-                on_result=None, skip_layers=()):
+                on_result=None, skip_layers=(), engine=grade_in_local_pool):
     """Grade `submissions` into `out_path` (JSON Lines). Returns a BatchOutcome.
 
     on_result -- called after each graded submission (for a progress bar)
     skip_layers -- isolation layers this machine cannot apply (autograder.sandbox.plan decides which may go)
+    engine -- where the grading runs: grade_in_local_pool, or e.g. autograder.distributed.cluster_engine(...)
     """
     ids = [submission.id for submission in submissions]
     if len(set(ids)) != len(ids):  # one line per id in the results: two submissions must never share one
@@ -214,19 +238,14 @@ def grade_batch(submissions, out_path, seed, workers=None, isolated=True, force=
     outcome = BatchOutcome(records=[], skipped=len(submissions) - len(pending))
     new_records = []
     if pending:
-        workers = max(1, min(workers or os.cpu_count() or 1, len(pending)))
-        context = multiprocessing.get_context("fork")
-        with open(out_path, "a") as handle, concurrent.futures.ProcessPoolExecutor(
-                workers, mp_context=context, initializer=_start_worker,
-                initargs=(isolated, limits, version, os.getpid(), tuple(skip_layers))) as pool:
-            futures = {pool.submit(_grade_in_worker, submission, seed): submission for submission in pending}
-            for future in concurrent.futures.as_completed(futures):
-                status, value = future.result()
+        with open(out_path, "a") as handle:
+            for submission_id, status, value in engine(pending, seed, workers, isolated, limits, version,
+                                                       skip_layers=tuple(skip_layers)):
                 if status == "ok":
                     append_result(handle, value)
                     new_records.append(value)
                 else:
-                    outcome.failures.append((futures[future].id, value))
+                    outcome.failures.append((submission_id, value))
                 if on_result:
                     on_result()
     outcome.graded_now = len(new_records)

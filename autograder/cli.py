@@ -38,6 +38,17 @@ def add_grade_arguments(parser):
                              "seccomp, or without Landlock while a secret file is readable (default %(default)s)")
     parser.add_argument("--no-isolation", action="store_true",
                         help="run student code WITHOUT the sandbox (only rlimits); for machines without it")
+    parser.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                        help="grade on the workers of this Dask scheduler instead of local processes (see README)")
+
+
+def grading_engine(args):
+    """Where `grade` runs the submissions: local worker processes, or a Dask cluster (autograder/distributed.py)."""
+    from autograder.batch import grade_in_local_pool
+    if args.scheduler:
+        from autograder.distributed import cluster_engine
+        return cluster_engine(args.scheduler)
+    return grade_in_local_pool
 
 
 def run_grade(args):
@@ -46,7 +57,7 @@ def run_grade(args):
     from autograder.submissions import find_submissions
 
     skip_layers = ()
-    if not args.no_isolation:
+    if not args.no_isolation and not args.scheduler:  # on a cluster each worker checks its own machine
         plan = _isolation_plan(args.isolation, args.paths)
         if plan.refusal:
             return _fail(EXIT_NO_ISOLATION, isolation_refusal(plan.refusal))
@@ -71,7 +82,8 @@ def run_grade(args):
         outcome = grade_batch(submissions, args.out, args.seed, workers=args.workers,
                               isolated=not args.no_isolation, force=args.force, on_result=progress.advance,
                               limits=Limits(call_timeout=args.call_timeout,
-                                            submission_budget=args.submission_budget), skip_layers=skip_layers)
+                                            submission_budget=args.submission_budget), skip_layers=skip_layers,
+                              engine=grading_engine(args))
     except Exception as error:  # e.g. a worker could not start its sandbox
         progress.close()
         return _fail(EXIT_UNGRADED, f"grading stopped: {type(error).__name__}: {error}")

@@ -226,6 +226,10 @@ class SandboxedHiddenTests(NbGraderPreprocessor):
 
     def grade(self, nb, resources):
         """Run the batch grader on `nb`; returns its one result (shared brief §2). Raises GradingFailed."""
+        from autograder.nbgrader_batch import batch_result
+        batched = batch_result(self, nb, resources)  # graded with its whole assignment at once, if it can be
+        if batched is not None:
+            return batched
         notebook = resources["nbgrader"]["notebook"]
         with tempfile.TemporaryDirectory(prefix="nbgrader-sandboxed-") as scratch:
             path = Path(scratch) / "submission" / f"{notebook}.ipynb"  # no student-chosen name in a path

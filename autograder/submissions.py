@@ -22,8 +22,10 @@ links inside folders and archives are skipped). A file that cannot be read or pa
 large, is an error of its own submission, never of the batch. Names that are not valid UTF-8 are
 shown with backslash escapes.
 
-Nothing here executes student code; sources are only read. Ids and order are deterministic.
+Nothing here executes student code; sources are only read, those of files on disk only when the
+submission is graded (FileSubmission: a batch holds ids and paths). Ids and order are deterministic.
 """
+import dataclasses
 import hashlib
 import json
 import os
@@ -75,6 +77,38 @@ def display_name(name):
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+@dataclass(frozen=True)
+class FileSubmission:
+    """A submission of files that stay on disk: read when its cells are asked for, not kept.
+
+    A batch of thousands holds only ids and paths; each submission is read when it is sent to a
+    grading worker (pickling it gives a plain Submission, so a worker on another machine needs no files).
+    id -- as Submission.id;  files -- tuple of Paths in reading order;  base -- folder the labels are relative to
+    """
+    id: str
+    files: tuple
+    base: Path
+
+    def load(self):
+        """The Submission as read from disk now."""
+        return _read_files(self.id, self.files, self.base)
+
+    @property
+    def cells(self):
+        return self.load().cells
+
+    @property
+    def errors(self):
+        return self.load().errors
+
+    def digest(self):
+        return self.load().digest()
+
+    def __reduce__(self):
+        loaded = self.load()
+        return Submission, (loaded.id, loaded.cells, loaded.errors)
+
+
 class ArchiveError(ValueError):
     """A zip archive that is broken or breaks the extraction limits."""
 
@@ -105,8 +139,8 @@ def _from_argument(path):
                 return [Submission(name, (), (f"{name}: {error}",))]
             root = _unwrap(Path(scratch))
             if _one_learners_work(root):
-                return [_from_files(_student_of(name), _code_files(root), root, refused)]
-            return _from_collection(root, refused)
+                return [_from_files(_student_of(name), _code_files(root), root, refused, lazy=False)]
+            return _from_collection(root, refused, lazy=False)
     if path.is_file():
         return [_from_files(_student_of(name), [path], path.parent)]
     return _from_collection(path)
@@ -133,19 +167,21 @@ def _unwrap(root):
     return entries[0] if len(entries) == 1 and entries[0].is_dir() and not entries[0].is_symlink() else root
 
 
-def _from_collection(folder, refused=None):
-    """Submissions of a folder of submissions; `refused` -- {path: why} of files extracted only as placeholders."""
+def _from_collection(folder, refused=None, lazy=True):
+    """Submissions of a folder of submissions; `refused` -- {path: why} of files extracted only as placeholders;
+    `lazy` -- False when the folder is temporary (read the files now, not when graded)."""
     refused = refused or {}
     submitted = folder / "submitted" if (folder / "submitted").is_dir() else folder if folder.name == "submitted" \
         else None
     if submitted is not None:  # nbgrader: submitted/<student>/<assignment>/*.ipynb
-        return [_from_files(display_name(student.name), _code_files(student, notebooks_only=True), student, refused)
+        return [_from_files(display_name(student.name), _code_files(student, notebooks_only=True), student, refused,
+                            lazy)
                 for student in _entries(submitted) if student.is_dir()]
     found, lms_files = [], {}
     for entry in _entries(folder):
         name = display_name(entry.name)
         if entry.is_dir():
-            found.append(_from_files(_student_of(name), _code_files(entry), entry, refused))
+            found.append(_from_files(_student_of(name), _code_files(entry), entry, refused, lazy))
         elif entry.suffix.lower() == ".zip":
             found.append(_from_inner_zip(entry, refused))
         elif entry.suffix.lower() in CODE_SUFFIXES and entry.name not in COURSE_FILES:
@@ -153,11 +189,11 @@ def _from_collection(folder, refused=None):
             if parsed:  # every file of one LMS student together
                 lms_files.setdefault(parsed[:1] + parsed[2:], []).append(entry)
             else:
-                found.append(_from_files(name, [entry], folder, refused))
+                found.append(_from_files(name, [entry], folder, refused, lazy))
     students = [student for student, _ in lms_files]
     for (student, user), files in lms_files.items():
         submission_id = student if students.count(student) == 1 else f"{student}_{user}"
-        found.append(_from_files(submission_id, files, folder, refused))
+        found.append(_from_files(submission_id, files, folder, refused, lazy))
     return found
 
 
@@ -170,7 +206,7 @@ def _from_inner_zip(archive, refused):
             inner_refused = extract_zip(archive, Path(scratch))
         except ArchiveError as error:
             return Submission(_student_of(name), (), (f"{name}: {error}",))
-        return _from_files(_student_of(name), _code_files(Path(scratch)), Path(scratch), inner_refused)
+        return _from_files(_student_of(name), _code_files(Path(scratch)), Path(scratch), inner_refused, lazy=False)
 
 
 def _entries(folder):
@@ -202,17 +238,24 @@ def _label(path, base):
     return "/".join([*map(display_name, parts[:-1]), parsed[1] if parsed else display_name(parts[-1])])
 
 
-def _from_files(submission_id, files, base, refused=None):
-    """One submission from several files: cells of every file, problems collected as errors.
+def _from_files(submission_id, files, base, refused=None, lazy=True):
+    """One submission from several files (read when graded, or now when they are temporary: `lazy` False).
 
     With a notebook among the files, the .py files come first (sorted), then the notebooks: a
     learner's own helper (a course utils.py) never replaces what their notebook defines.
     """
-    refused = refused or {}
     has_notebook = any(path.suffix.lower() == ".ipynb" for path in files)
     ordered = sorted(files, key=lambda path: has_notebook and path.suffix.lower() == ".ipynb")
+    if lazy and not refused:
+        return FileSubmission(submission_id, tuple(ordered), base)
+    return _read_files(submission_id, ordered, base, refused)
+
+
+def _read_files(submission_id, files, base, refused=None):
+    """One submission from `files` in this order: cells of every file, problems collected as errors."""
+    refused = refused or {}
     cells, errors = [], []
-    for path in ordered:
+    for path in files:
         name = _label(path, base)
         if path in refused:
             errors.append(refused[path])
@@ -353,7 +396,7 @@ def _unique_ids(submissions):
             count = 2
             while f"{submission.id} ({count})" in taken:
                 count += 1
-            submission = Submission(f"{submission.id} ({count})", submission.cells, submission.errors)
+            submission = dataclasses.replace(submission, id=f"{submission.id} ({count})")
             taken.add(submission.id)
         seen.add(submission.id)
         unique.append(submission)
