@@ -12,6 +12,7 @@ import html
 import re
 from pathlib import Path
 
+from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader import utils
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades, NbGraderPreprocessor
@@ -106,13 +107,19 @@ class RenderMaths(NbGraderPreprocessor):
         return cell, resources
 
 
+class FeedbackExporter(HTMLExporter):
+    """The HTML exporter of `nbgrader generate_feedback` only: configuring HTMLExporter itself would also
+    change formgrader's exporter (same server process), whose pages then fail to render."""
+
+
 def use_readable_feedback(c):
     """Configure `nbgrader generate_feedback` (config object `c` of nbgrader_config.py); idempotent.
 
     Feedback shows each hidden-test cell's printed result, never the hidden test code itself (ClearHiddenTests).
     """
     c.GenerateFeedback.preprocessors = [FeedbackGrades, ClearHiddenTests, RenderMaths, CSSHTMLHeaderPreprocessor]
-    c.HTMLExporter.template_name = TEMPLATE_NAME
-    c.HTMLExporter.template_file = TEMPLATE_FILE
-    c.HTMLExporter.extra_template_basedirs = [str(TEMPLATE_BASEDIR), str(NBGRADER_TEMPLATES)]
+    c.GenerateFeedback.exporter_class = FeedbackExporter
+    c.FeedbackExporter.template_name = TEMPLATE_NAME
+    c.FeedbackExporter.template_file = TEMPLATE_FILE
+    c.FeedbackExporter.extra_template_basedirs = [str(TEMPLATE_BASEDIR), str(NBGRADER_TEMPLATES)]
     return c

@@ -18,3 +18,17 @@ def test_a_formula_that_would_carry_html_is_shown_as_escaped_source():
 def test_a_hidden_test_heading_names_its_function():
     assert function_heading("rnn_backward_hidden_tests") == "rnn_backward (hidden tests)"
     assert function_heading("question_decay") is None
+
+
+def test_the_feedback_template_applies_to_generate_feedback_only_not_to_formgrader():
+    """formgrader renders submissions with its own HTMLExporter in the same server process: does the course
+    config leave that exporter's template alone while generate_feedback gets the readable feedback page?"""
+    from nbconvert.exporters import HTMLExporter
+    from nbgrader.converters import GenerateFeedback
+    from traitlets.config import Config
+
+    from autograder.feedback import TEMPLATE_NAME, FeedbackExporter, use_readable_feedback
+    config = use_readable_feedback(Config())
+    assert HTMLExporter(config=config).template_name != TEMPLATE_NAME
+    assert FeedbackExporter(config=config).template_name == TEMPLATE_NAME
+    assert GenerateFeedback(config=config).exporter_class is FeedbackExporter

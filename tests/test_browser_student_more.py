@@ -1,7 +1,4 @@
-"""JupyterLab browser tests whose assertions wait for a fix on the `instructor` branch; not collected
-(pytest.ini: norecursedirs) until that merges. Run them with
-`python -m pytest tests/browser_pending/test_browser_student_pending.py`.
-"""
+"""JupyterLab in the browser: the Validate button names every failing function."""
 import re
 
 import pytest
@@ -14,10 +11,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_validate_reports_every_failing_function(lab, browser_page, shots):  # noqa: F811
-    """Waits for `instructor`: `nbgrader validate` in the student's folder reports failing functions
-    (today the Validate button lists only the unanswered written questions).
-
-    With rnn_cell_backward typed in wrong (tanh' missing) and the other five functions still stubs, does
+    """With rnn_cell_backward typed in wrong (tanh' missing) and the other five functions still stubs, does
     the Validate button's verdict name every one of the six functions as failing?"""
     page = browser_page
     name = fresh_notebook(lab, "half_done")

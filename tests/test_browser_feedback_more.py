@@ -1,7 +1,4 @@
-"""Feedback-page browser tests whose assertions wait for a fix on the `graders` branch; not collected
-(pytest.ini: norecursedirs) until that merges. Run them with
-`python -m pytest tests/browser_pending/test_browser_feedback_pending.py`.
-"""
+"""Feedback page in the browser: maths typeset offline, headings that name each function with its score."""
 import re
 
 import pytest
@@ -11,15 +8,14 @@ from autograder.contract import GRADED_FUNCTIONS
 from test_browser_feedback import graded_result, open_feedback
 
 pytestmark = pytest.mark.slow
-# What MathJax (2 or 3) and KaTeX leave in the page for each formula they typeset.
-RENDERED_MATHS = "mjx-container, .MathJax, .MathJax_Display, .katex"
+# What the page holds for each formula: MathML made at feedback time (Chromium renders it natively), or what
+# MathJax (2 or 3) and KaTeX leave when they typeset it.
+RENDERED_MATHS = "math, mjx-container, .MathJax, .MathJax_Display, .katex"
 MATHS_WAIT_MS = 20_000
 
 
 def test_feedback_renders_the_maths_without_network(autograded_class, browser_page, shots):
-    """Waits for `graders`: maths in the feedback rendered offline (today the page loads MathJax from a CDN).
-
-    With every request off 127.0.0.1 blocked, are the notebook's formulas typeset on the page?"""
+    """With every request off 127.0.0.1 blocked, are the notebook's formulas typeset on the page?"""
     page = browser_page
     open_feedback(page, autograded_class)
     try:
@@ -28,12 +24,12 @@ def test_feedback_renders_the_maths_without_network(autograded_class, browser_pa
         pass
     shots(page, "maths offline")
     assert page.locator(RENDERED_MATHS).count() > 0, f"no typeset maths; blocked requests: {page.blocked}"
+    assert page.locator(RENDERED_MATHS).first.bounding_box()["width"] > 0  # laid out, not an empty tag
+    assert "$n_x$" not in page.inner_text("body")  # no formula left as raw LaTeX
 
 
 def test_feedback_headings_name_each_function_with_its_score(autograded_class, browser_page, shots):
-    """Waits for `graders`: feedback headings name functions (today the score list says "Test cell").
-
-    Does a heading or the score list at the top name each graded function together with its score?"""
+    """Does a heading or the score list at the top name each graded function together with its score?"""
     page, result = browser_page, graded_result(autograded_class)
     open_feedback(page, autograded_class)
     shots(page, "headings")

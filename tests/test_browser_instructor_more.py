@@ -1,7 +1,4 @@
-"""Formgrader browser tests whose assertions wait for a fix on the `graders` branch; not collected
-(pytest.ini: norecursedirs) until that merges. Run them with
-`python -m pytest tests/browser_pending/test_browser_instructor_pending.py`.
-"""
+"""formgrader in the browser: the student's figures beside the written questions they are about."""
 import pytest
 
 from test_browser_instructor import formgrader, open_submission  # noqa: F401 (fixture)
@@ -20,9 +17,7 @@ FIGURES_ABOVE = """(id) => {
 
 
 def test_formgrader_shows_the_students_figures_beside_the_written_questions(formgrader, browser_page, shots):
-    """Waits for `graders`: the autograded notebook keeps the student's figures (today formgrader shows none).
-
-    Does the experiment cell above each written question show the figure the student's answer refers to?"""
+    """Does the experiment cell above each written question show the figure the student's answer refers to?"""
     page = browser_page
     open_submission(page, formgrader, shots)
     shots(page, "figures beside the questions", show=page.locator(f"input.score#{WRITTEN_QUESTIONS[0]}"))
