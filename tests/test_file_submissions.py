@@ -17,4 +17,4 @@ def test_a_found_submission_holds_its_paths_and_travels_as_its_cells(tmp_path):
     sent = [pickle.loads(pickle.dumps(submission)) for submission in found]
     assert sent == [Submission("alice.ipynb", found[0].cells, ()), Submission("bob", found[1].cells, ())]
     assert [cell["source"] for cell in sent[0].cells] == ["a = 1", "b = 2"]
-    assert sent[1].cells == ({"label": "rnn.py", "source": "c = 3"},)
+    assert sent[1].cells == ({"label": "rnn.py", "source": "c = 3", "module": "rnn"},)

@@ -98,6 +98,9 @@ class Settings:
         self.debug = values.get("--debug", "no") == "yes"  # keep the children's stderr (for developing this)
 
 
+_HOST_PID = os.getpid()  # of the fork server (this module is imported there): its children's parent
+
+
 def main(argv):
     settings = Settings(argv)
     scratch_root = os.getcwd()  # the worker starts its host in the host's scratch root
@@ -125,12 +128,15 @@ def main(argv):
         _serve_worker(control, children, settings, seccomp_rules, abi, sweeper)
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second signal must not cut the clean-up short
-        _sweep(children, sweeper)
-        os.chdir("/")
-        remove_tree(scratch_root)
+        try:
+            _sweep(children, sweeper)
+        finally:  # the scratch folder goes even when the sweep failed
+            os.chdir("/")
+            remove_tree(scratch_root)
 
 
 def _exit_on_signal(signum, frame):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # from the first signal on: the clean-up runs to its end
     raise SystemExit(128 + signum)
 
 
@@ -216,12 +222,12 @@ def _child_main(child_fd, scratch, settings, seccomp_rules, abi):
             _timed(layers, "chroot", isolation.enter_scratch_root, scratch)
             scratch = "/"  # where the scratch directory now is, for Landlock and imports
             _timed(layers, "uid switch", isolation.switch_user, settings.uid)
-            isolation.die_with_parent()
+            isolation.die_with_parent(_HOST_PID)
             if "landlock" not in settings.skip:
                 _timed(layers, "landlock", isolation.restrict_filesystem, scratch, abi)
             _timed(layers, "seccomp", seccomp_rules.load)
         else:
-            isolation.die_with_parent()
+            isolation.die_with_parent(_HOST_PID)
     except BaseException as error:
         wire.send_frame(channel, wire.SETUP_FAILED, codec.encode(f"{type(error).__name__}: {error}"))
         raise
@@ -364,7 +370,7 @@ class _Sweeper:
                 os.setresgid(uid, uid, uid)
                 os.setgroups([])
                 os.setresuid(uid, uid, uid)
-                isolation.die_with_parent()
+                isolation.die_with_parent(_HOST_PID)
                 while os.read(requests_read, 1):
                     os.write(replies_write, bytes([_kill_everything_of_this_uid()]))
                 code = 0

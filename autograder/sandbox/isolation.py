@@ -129,11 +129,15 @@ def switch_user(uid):
         raise IsolationError(f"could not switch to uid {uid}")
 
 
-def die_with_parent():
+def die_with_parent(parent_pid=None):
     """Ask the kernel to SIGKILL this process when its parent dies (a child: the host; a worker: the batch).
 
+    parent_pid -- the pid the parent had before the fork: when it is already gone (it died before the
+    request took effect, so no signal will ever come), exit now instead of living on as an orphan.
     In a child, set it after switch_user (a uid change clears it)."""
     _check(_libc.prctl(_PR_SET_PDEATHSIG, 9, 0, 0, 0), "prctl(PR_SET_PDEATHSIG)")
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(1)
 
 
 def restrict_filesystem(scratch, abi=None):
