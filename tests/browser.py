@@ -20,7 +20,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,10 +31,11 @@ from urllib.parse import urlparse
 
 import pytest
 
+from machine import free_port, install_debian_package
+
 REPO = Path(__file__).resolve().parents[1]
 SCREENSHOTS = REPO / "out" / "browser"
 PACKAGE = "chromium"
-APT_TIMEOUT = 900
 # Headless, no sandbox (we run as root), and no traffic of its own: no QUIC, updates, sync or first-run pages.
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -62,25 +62,11 @@ def ensure_chromium():
     found = find_chromium()
     if found:
         return found
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        raise BrowserUnavailable(f"chromium is not installed and cannot be installed here (needs root and "
-                                 f"apt-get): install the Debian package {PACKAGE!r}")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "--no-install-recommends", PACKAGE]):
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=APT_TIMEOUT)
-        if done.returncode != 0:
-            raise BrowserUnavailable(f"{' '.join(command)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    install_debian_package(PACKAGE, BrowserUnavailable)
     found = find_chromium()
     if not found:
         raise BrowserUnavailable(f"installed {PACKAGE!r} but found no chromium binary")
     return found
-
-
-def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def is_local(url):

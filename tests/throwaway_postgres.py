@@ -18,16 +18,16 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
+from machine import free_port, install_debian_package
+
 PACKAGE = "postgresql"
 SUPERUSER = "nbgrader"
 UNPRIVILEGED_USER = "postgres"
-APT_TIMEOUT = 900
 
 
 class PostgresUnavailable(RuntimeError):
@@ -55,26 +55,11 @@ def ensure_installed():
     folder = find_binaries()
     if folder is not None:
         return folder
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        raise PostgresUnavailable(f"PostgreSQL is not installed and cannot be installed here (needs root and "
-                                  f"apt-get): install the Debian package {PACKAGE!r}")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "update"],
-                    ["apt-get", "install", "-y", "--no-install-recommends", PACKAGE]):
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=APT_TIMEOUT)
-        if done.returncode != 0:
-            raise PostgresUnavailable(f"{' '.join(command)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    install_debian_package(PACKAGE, PostgresUnavailable)
     folder = find_binaries()
     if folder is None:
         raise PostgresUnavailable(f"installed {PACKAGE!r} but found no initdb/pg_ctl")
     return folder
-
-
-def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class PostgresServer:
