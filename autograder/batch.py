@@ -159,10 +159,15 @@ def _start_worker(isolated, limits, version, batch_pid, skip_layers=()):
     die_with_parent()  # SIGKILL when the batch's process dies, even by SIGKILL: its host then cleans up
     if os.getppid() != batch_pid:  # it died before that took effect
         os._exit(1)
-    uid = acquire_uid() if isolated else os.getuid()
-    _worker.update(isolated=isolated, limits=limits, uid=uid, version=version, skip_layers=skip_layers,
-                   host=SandboxHost(uid, isolated=isolated, limits=limits, skip_layers=skip_layers))
+    open_host(isolated, limits, acquire_uid() if isolated else os.getuid(), version, skip_layers)
     multiprocessing.util.Finalize(None, _stop_worker, exitpriority=10)
+
+
+def open_host(isolated, limits, uid, version, skip_layers=()):
+    """Start this worker process's SandboxHost, remembering everything a restart after a host failure needs
+    (local pool workers and Dask workers alike)."""
+    _worker.update(isolated=isolated, limits=limits, uid=uid, version=version, skip_layers=tuple(skip_layers),
+                   host=SandboxHost(uid, isolated=isolated, limits=limits, skip_layers=skip_layers))
 
 
 def _stop_worker():

@@ -62,9 +62,7 @@ def _ensure_host(isolated, limits):
     if not worker.get("exit_hook"):
         atexit.register(batch._stop_worker)  # a worker shut down cleanly removes its scratch folders too
         worker["exit_hook"] = True
-    uid = worker["locked_uid"] if isolated else os.getuid()
-    worker.update(isolated=isolated, limits=limits, uid=uid, version=_local_version(),
-                  host=batch.SandboxHost(uid, isolated=isolated, limits=limits))
+    batch.open_host(isolated, limits, worker["locked_uid"] if isolated else os.getuid(), _local_version())
 
 
 # -- the client side ------------------------------------------------------------
@@ -72,13 +70,13 @@ def cluster_engine(address):
     """A grade_batch engine that grades on the Dask scheduler at `address` (e.g. "tcp://10.0.0.5:8786")."""
 
     def engine(pending, seed, workers, isolated, limits, version, skip_layers=()):
-        if skip_layers:  # each worker checks its own machine and needs every layer
-            raise ValueError("a cluster grades with full isolation on every worker; --isolation available "
-                             "applies to local grading only")
         """Yields (submission id, status, record or why) as the cluster finishes each of `pending`.
 
         `workers` is ignored: the cluster's worker processes are the workers.
         """
+        if skip_layers:  # each worker checks its own machine and needs every layer
+            raise ValueError("a cluster grades with full isolation on every worker; --isolation available "
+                             "applies to local grading only")
         from distributed import Client, as_completed
         with Client(address, set_as_default=False) as client:  # connect timeout: dask config, 30 s
             client.wait_for_workers(1, timeout=WORKER_WAIT_SECONDS)

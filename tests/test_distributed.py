@@ -119,3 +119,27 @@ def test_a_worker_that_cannot_isolate_refuses_and_nothing_is_graded(tmp_path, ui
         result = run_cli(tmp_path / "batch", "--out", tmp_path / "r.jsonl", "--scheduler", address, uid_base=uid_base)
     assert result.returncode == 1 and "NOT GRADED ok.py" in result.stderr and "Landlock" in result.stderr
     assert (tmp_path / "r.jsonl").read_text() == ""
+
+
+def test_a_dask_workers_host_that_dies_is_restarted_and_the_submission_still_graded(tmp_path, uid_base, monkeypatch):
+    """When the sandbox host of a Dask worker process dies between tasks, does the next task restart it (as a
+    local worker does) and grade the submission, rather than fail on what the restart needs to know?"""
+    from autograder import batch, distributed
+    from autograder.grading import DEFAULT_SEED
+    from autograder.sandbox import Limits
+    monkeypatch.setattr(batch, "SANDBOX_UID_BASE", uid_base)
+    monkeypatch.setattr(batch, "_worker", {})
+    from tests.test_batch_cli import correct_source
+    (tmp_path / "correct.py").write_text(correct_source())
+    submission, = find_submissions([tmp_path / "correct.py"])
+    version = batch.grader_version()
+    try:
+        status, record = distributed.grade_on_worker(submission, DEFAULT_SEED, True, Limits(), version)
+        assert status == "ok" and record["score"] == record["max_score"]
+        batch._worker["host"].process.kill()  # the host dies; the worker process lives on
+        batch._worker["host"].process.wait()
+        status, record = distributed.grade_on_worker(submission, DEFAULT_SEED, True, Limits(), version)
+        assert status == "ok", record
+        assert record["score"] == record["max_score"]
+    finally:
+        batch._stop_worker()
