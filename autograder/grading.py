@@ -94,7 +94,7 @@ def grade_function(runner, name, seed=DEFAULT_SEED, earlier=None):
         lines = [f"  Recognised mistake: {named.name}. {named.hint}"] if named else []
         return _result(name, 0.0, "\n".join([header] + lines + notes), [named.name] if named else [])
     verdicts = [judge_outcome(spec, case, outcome) for case, outcome in zip(graded_cases, outcomes)]
-    scored, rescued, own_cell_note = _judge_against_own_cell(runner, spec, graded_cases, outcomes, verdicts)
+    scored, rescued, own_cell_note = _judge_against_own_cell(runner, spec, graded_cases, outcomes, verdicts, earlier)
     earned, lines = _score_checks(spec, graded_cases, scored, rescued)
     garbage = _garbage_reason(verdicts)
     if garbage:  # one line says it all; the per-check lines would only repeat it
@@ -134,17 +134,19 @@ def _explain(runner, spec, seed, function, outcomes, verdicts, earlier, own_cell
     return [m.name for m in recognised], lines + notes
 
 
-def _judge_against_own_cell(runner, spec, graded_cases, outcomes, verdicts):
+def _judge_against_own_cell(runner, spec, graded_cases, outcomes, verdicts, earlier):
     """(verdicts to score, {check names some input set passed only against the composition}, feedback note or None).
 
     For a sequence function whose checks fail against the reference: on every input set where it returned
     a value, compose the course's loop over the learner's own cell function (called through `runner`, step
     by step) and let a check pass where the output equals that composition (autograder.composition).
+    A cell function that earned full points (in `earlier`) composes to the reference: nothing to tell apart.
     """
     plan = composition.COMPOSITIONS.get(spec.name)
     failing = [index for index, (outcome, verdict) in enumerate(zip(outcomes, verdicts))
                if outcome.ok and any(reason for check, reason in verdict.items() if check != STRUCTURE)]
-    if plan is None or not failing:
+    cell_result = earlier.get(plan.cell) if plan else None
+    if plan is None or not failing or (cell_result and cell_result["score"] == cell_result["max_score"]):
         return verdicts, set(), None
     cell = LearnerFunction(runner, plan.cell)
 

@@ -20,6 +20,7 @@ A graded function defined twice with different parameters is reported (the last 
 as it would in the learner's kernel).
 """
 import ast
+import functools
 import io
 import linecache
 import os
@@ -138,7 +139,9 @@ def runnable(statement, own_names, needed, dropped):
     runnable statements inside, or None). `dropped` grows by the names of what does not run.
 
     own_names -- names the submission defines with def/class
-    needed -- names the graded functions need (see needed_names): assignments binding them run
+    needed -- needed() gives the names the graded functions need (see needed_names): assignments binding
+              them run; asked only for an assignment that calls the submission's own functions, since
+              walking every function body costs more than parsing it
     dropped -- names bound by statements that do not run (their use would only raise NameError)
     """
     if isinstance(statement, (ast.Import, ast.ImportFrom)):
@@ -148,7 +151,7 @@ def runnable(statement, own_names, needed, dropped):
     if isinstance(statement, _ASSIGNMENTS):
         if _mentions(statement.value, dropped):
             return None
-        if bound_names(statement) & needed or not _calls_involving(statement.value, own_names | dropped):
+        if not _calls_involving(statement.value, own_names | dropped) or bound_names(statement) & needed():
             return statement
         return None
     if isinstance(statement, _BLOCKS):
@@ -264,7 +267,7 @@ def statements_to_run(cells, unavailable_modules=(), graded_names=()):
     """
     trees, errors = parse_cells(cells)
     own_names = defined_names(trees)
-    needed = needed_names(trees, graded_names)
+    needed = functools.cache(lambda: needed_names(trees, graded_names))
     dropped, plan = set(unavailable_modules), []
     for cell, tree in zip(cells, trees):
         for statement in tree.body if tree else ():
@@ -306,8 +309,8 @@ def run_statements(cells, namespace, skip=(), on_statement=None, unavailable_mod
             continue
         if on_statement:
             on_statement(number)
-        try:
-            code = compile(ast.fix_missing_locations(ast.Module(body=[statement], type_ignores=[])), label, "exec")
+        try:  # a statement is its own node, or a filtered block whose new nodes have their locations copied
+            code = compile(ast.Module(body=[statement], type_ignores=[]), label, "exec")
             exec(code, namespace)
         except BaseException as error:  # SystemExit and KeyboardInterrupt from learner code are results too
             errors.append(f"{label}, line {statement.lineno}: {_describe(error)}")
