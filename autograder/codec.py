@@ -146,8 +146,11 @@ def decode(message, max_bytes=MAX_DECODED_BYTES, max_nodes=MAX_NODES):
     header, offset = _read_block(view, 0)
     if len(header) > MAX_HEADER_BYTES:
         raise DecodeError(f"header of {len(header)} bytes is larger than the {MAX_HEADER_BYTES}-byte limit")
+    header = bytes(header)
+    if header.count(b"{") > max_nodes:  # every node is a JSON object, and no escape writes one without "{"
+        raise DecodeError("the value has more nodes than the limit")
     try:
-        tree = json.loads(bytes(header))
+        tree = json.loads(header)
     except (ValueError, UnicodeDecodeError) as error:
         raise DecodeError(f"bad header: {error}") from None
     (count,), offset = _read_count(view, offset)
@@ -157,7 +160,7 @@ def decode(message, max_bytes=MAX_DECODED_BYTES, max_nodes=MAX_NODES):
         arrays.append(_load_array(blob))
     if offset != len(view):
         raise DecodeError("trailing bytes")
-    return _decode_node(tree, _Used(arrays, max_bytes, max_nodes), 0)
+    return _decode_node(tree, _Used(arrays, max_bytes), 0)
 
 
 def _read_count(view, offset):
@@ -217,12 +220,12 @@ def _parse_npy_header(header):
 
 class _Used(list):
     """Decoded arrays; `take` hands out each once and copies for every further reference (no aliasing),
-    counting the bytes handed out and (`count_node`) the nodes built against the decoder's bounds."""
+    counting the bytes handed out against the decoder's bound."""
 
-    def __init__(self, arrays, max_bytes, max_nodes):
+    def __init__(self, arrays, max_bytes):
         super().__init__(arrays)
         self.taken = set()
-        self.bytes_left, self.nodes_left = max_bytes, max_nodes
+        self.bytes_left = max_bytes
 
     def take(self, index):
         self.bytes_left -= self[index].nbytes
@@ -233,16 +236,10 @@ class _Used(list):
         self.taken.add(index)
         return self[index]
 
-    def count_node(self):
-        self.nodes_left -= 1
-        if self.nodes_left < 0:
-            raise DecodeError("the value has more nodes than the limit")
-
 
 def _decode_node(node, arrays, depth):
     if depth > MAX_DEPTH + 1 or not isinstance(node, dict):
         raise DecodeError("malformed tree")
-    arrays.count_node()
     kind = node.get("t")
     if kind == "arr":  # the most common node first
         index = node.get("i")

@@ -58,23 +58,26 @@ def send_frame(fd_owner, kind, payload=b"", call_id=0):
 
 
 def send_before(sock, data, deadline):
-    """Write all of `data` on `sock` before `deadline` (time.monotonic()), writing only when poll says there is room.
+    """Write all of `data` on `sock` before `deadline` (time.monotonic()), never blocking: what does not fit
+    waits for poll to say there is room.
 
     Raises ChannelTimeout when the reader does not take it in time, ChannelClosed when it is gone.
     """
-    view, sent = memoryview(data), 0
-    poller = select.poll()
-    poller.register(sock, select.POLLOUT)
+    view, sent, poller = memoryview(data), 0, None
     while sent < len(view):
+        try:
+            sent += sock.send(view[sent:sent + (1 << 20)], socket.MSG_DONTWAIT)
+            continue
+        except BlockingIOError:  # the buffer is full: wait for room, up to the deadline
+            pass
+        except OSError as error:  # EPIPE, ECONNRESET: the child died
+            raise ChannelClosed() from error
+        if poller is None:
+            poller = select.poll()
+            poller.register(sock, select.POLLOUT)
         wait = deadline - time.monotonic()
         if wait <= 0 or not poller.poll(wait * 1000):
             raise ChannelTimeout()
-        try:
-            sent += sock.send(view[sent:sent + (1 << 20)], socket.MSG_DONTWAIT)
-        except BlockingIOError:
-            continue
-        except OSError as error:  # EPIPE, ECONNRESET: the child died
-            raise ChannelClosed() from error
 
 
 def receive_frame(sock, deadline, max_bytes, call_id=0):
