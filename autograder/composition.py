@@ -5,9 +5,9 @@ Size letters: n_x input size, n_a hidden size, n_y output size, m examples, T_x 
 rnn_forward calls rnn_cell_forward and rnn_backward calls rnn_cell_backward. When the cell function is
 wrong, a sequence function whose own loop is right returns exactly what the course's loop returns
 around that wrong cell. So for each graded input set, the trusted side runs the course's loop
-(the correct-loop forms in autograder.mistakes, with the cell passed in) and makes every cell call
-through the runner: the learner's cell function runs in the sandbox, step by step; only its decoded
-plain outputs are added up here. No reference code is sent to the child and no learner code runs in
+(the loop generators of autograder.mistakes) and makes every cell call through the runner: the
+learner's cell function runs in the sandbox, step by step, and step t of every input set is one
+round trip; only its decoded plain outputs are added up here. No reference code is sent to the child and no learner code runs in
 this process. A sequence function's output that equals this composition keeps its points; the
 feedback says the error is in the cell function.
 """
@@ -18,44 +18,56 @@ import numpy as np
 
 from autograder.checks.base import STRUCTURE, array_shape_problem
 from autograder.compare import array_problem, plain_difference
-from autograder.mistakes import _backward as backward_loop, _forward as forward_loop
+from autograder.mistakes import backward_steps, forward_steps
+
+UNUSABLE = object()  # a cell call that gave no value (raised, timed out, ...)
 
 
 class CellUnusable(Exception):
     """The learner's cell function gave no usable value on some step: no composition for this input set."""
 
 
+def _relay(steps, check):
+    """A loop generator's cell calls passed out, and the learner's answers, checked, passed back in (yield from it)."""
+    args = next(steps)
+    while True:
+        value = yield args
+        try:
+            args = steps.send(check(value))
+        except StopIteration as done:
+            return done.value
+
+
 @dataclass(frozen=True)
 class Composition:
     """cell -- the graded cell function the sequence function calls
-    compose -- compose(call_cell, case) -> {output name: value}: the course's loop over call_cell
+    steps -- steps(case): a generator yielding the args of each cell call, sent the learner's decoded answer,
+             returning {output name: value}: the course's loop over the learner's cell; raises CellUnusable
     compare -- compare(composed, value) -> {check name: None or reason} for every check but STRUCTURE
     as_returned -- as_returned(case.expected) -> the reference's outputs as the function returns them
     """
     cell: str
-    compose: Callable
+    steps: Callable
     compare: Callable
     as_returned: Callable
 
 
-def _forward_composed(call_cell, case):
-    """{"a" (n_a, m, T_x), "y_pred" (n_y, m, T_x), "caches" ([T_x cell caches], x)} over the learner's cell."""
+def _forward_composed(case):
+    """Steps returning {"a" (n_a, m, T_x), "y_pred" (n_y, m, T_x), "caches" ([T_x cell caches], x)}."""
     x, a0, parameters = case.args
-    n_y = parameters["Wya"].shape[0]
+    n_y, n_a, m = parameters["Wya"].shape[0], a0.shape[0], a0.shape[1]
     caches = []
 
-    def cell(xt, a_prev, p):
-        value = call_cell(xt, a_prev, p)
+    def check(value):
         if not isinstance(value, tuple) or len(value) != 3:
             raise CellUnusable()
         a_next, yt_pred, cache = value
-        if array_shape_problem("a_next", a_next, a_prev.shape) or \
-                array_shape_problem("yt_pred", yt_pred, (n_y, a_prev.shape[1])):
+        if array_shape_problem("a_next", a_next, (n_a, m)) or array_shape_problem("yt_pred", yt_pred, (n_y, m)):
             raise CellUnusable()
         caches.append(cache)
         return {"a_next": a_next, "yt_pred": yt_pred}
 
-    outputs = forward_loop(x, a0, parameters, cell=cell)
+    outputs = yield from _relay(forward_steps(x, a0, parameters), check)
     return {**outputs, "caches": (caches, x)}
 
 
@@ -70,21 +82,21 @@ def _forward_compare(composed, value):
 GRADIENT_KEYS = ("dxt", "da_prev", "dWax", "dWaa", "dba")
 
 
-def _backward_composed(call_cell, case):
-    """{"dx" (n_x, m, T_x), "da0" (n_a, m), "dWax", "dWaa", "dba"} summed over the learner's cell gradients."""
+def _backward_composed(case):
+    """Steps returning {"dx" (n_x, m, T_x), "da0" (n_a, m), "dWax", "dWaa", "dba"} summed over the learner's
+    cell gradients."""
     da, caches = case.args
     expected = case.expected
     shapes = {"dxt": expected["dx"].shape[:2], "da_prev": expected["da0"].shape, "dWax": expected["dWax"].shape,
               "dWaa": expected["dWaa"].shape, "dba": expected["dba"].shape}
 
-    def cell(da_next, cache):
-        value = call_cell(da_next, cache)
+    def check(value):
         if not isinstance(value, dict) or any(
                 key not in value or array_shape_problem(key, value[key], shape) for key, shape in shapes.items()):
             raise CellUnusable()
         return {key: value[key] for key in GRADIENT_KEYS}
 
-    return backward_loop(da, caches, cell=cell)
+    return (yield from _relay(backward_steps(da, caches), check))
 
 
 def _backward_compare(composed, value):
@@ -101,18 +113,36 @@ COMPOSITIONS = {
 }
 
 
-def compose(call_cell, name, case):
-    """What a correct `name` returns on `case` around the learner's cell; None when the cell gives no usable value
-    or a composition that tests no loop (see `informative`).
+def compose_all(call_cells, name, graded_cases):
+    """What a correct `name` returns on each case around the learner's cell: a list with, per case, its outputs,
+    or None when the cell gave no usable value or the composition tests no loop (see `informative`).
 
-    call_cell -- call_cell(*args) -> the decoded value of one learner cell call; raises CellUnusable when it gave none
+    The cases' loops run in lockstep, so step t of every case is one call_cells (one round trip to a sandbox).
+    call_cells -- call_cells([args, ...]) -> [decoded value of each learner cell call, or UNUSABLE]
     """
+    composed = [None] * len(graded_cases)
+    running = {}  # case index -> (its loop, the args of its next cell call)
+    with np.errstate(all="ignore"):
+        for index, case in enumerate(graded_cases):
+            _advance(running, composed, name, index, COMPOSITIONS[name].steps(case), None)
+        while running:
+            order = list(running)
+            answers = call_cells([running[index][1] for index in order])
+            for index, answer in zip(order, answers):
+                steps = running.pop(index)[0]
+                if answer is not UNUSABLE:
+                    _advance(running, composed, name, index, steps, answer)
+    return composed
+
+
+def _advance(running, composed, name, index, steps, answer):
+    """Send `answer` into a case's loop: it asks for its next cell call (running) or is done (composed)."""
     try:
-        with np.errstate(all="ignore"):
-            composed = COMPOSITIONS[name].compose(call_cell, case)
+        running[index] = (steps, steps.send(answer))
+    except StopIteration as done:
+        composed[index] = done.value if informative(name, done.value) else None
     except CellUnusable:
-        return None
-    return composed if informative(name, composed) else None
+        pass
 
 
 def _varies_in_time(array):

@@ -86,7 +86,8 @@ def grade_function(runner, name, seed=DEFAULT_SEED, earlier=None):
     earlier = earlier or {}
     spec, graded_cases = SPECS[name], cases(name, seed)
     function = LearnerFunction(runner, name)
-    outcomes = function.call_many([(case.args, True) for case in graded_cases])  # one round trip to a sandbox
+    # One round trip to a sandbox: every input set, then the first again (an answer must not change between calls).
+    *outcomes, again = function.call_many([(case.args, True) for case in graded_cases] + [(graded_cases[0].args, False)])
     if not any(outcome.ok for outcome in outcomes):
         notes = _dependency_notes(runner, spec, seed, function, earlier) if outcomes[0].status != MISSING else []
         header = f"{name}: 0/{POINTS[name]:g} points. {failure_reason(name, outcomes[0])}"
@@ -104,7 +105,7 @@ def grade_function(runner, name, seed=DEFAULT_SEED, earlier=None):
         lost = round(sum(earned.values()) * MUTATION_SHARE, 2)
         earned = {check: points * (1 - MUTATION_SHARE) for check, points in earned.items()}
         lines.append(f"  [FAIL] inputs left unchanged (-{lost:g}): {mutation}")
-    inconsistency = _consistency_problem(function, spec, graded_cases, outcomes)
+    inconsistency = _consistency_problem(function, spec, outcomes[0], again)
     if inconsistency:
         earned = {check: 0.0 for check in earned}
         lines.append(f"  [FAIL] {inconsistency}, so {name} gets no points.")
@@ -139,7 +140,8 @@ def _judge_against_own_cell(runner, spec, graded_cases, outcomes, verdicts, earl
 
     For a sequence function whose checks fail against the reference: on every input set where it returned
     a value, compose the course's loop over the learner's own cell function (called through `runner`, step
-    by step) and let a check pass where the output equals that composition (autograder.composition).
+    by step, all input sets in lockstep) and let a check pass where the output equals that composition
+    (autograder.composition).
     A cell function that earned full points (in `earlier`) composes to the reference: nothing to tell apart.
     """
     plan = composition.COMPOSITIONS.get(spec.name)
@@ -150,15 +152,13 @@ def _judge_against_own_cell(runner, spec, graded_cases, outcomes, verdicts, earl
         return verdicts, set(), None
     cell = LearnerFunction(runner, plan.cell)
 
-    def call_cell(*args):
-        outcome = cell.call(*args)
-        if not outcome.ok:
-            raise composition.CellUnusable()
-        return outcome.value
+    def call_cells(arg_list):
+        outcomes = cell.call_many([(args, False) for args in arg_list])
+        return [outcome.value if outcome.ok else composition.UNUSABLE for outcome in outcomes]
 
     scored, rescued, cell_wrong = list(verdicts), set(), False
-    for index in failing:
-        composed = composition.compose(call_cell, spec.name, graded_cases[index])
+    compositions = composition.compose_all(call_cells, spec.name, [graded_cases[index] for index in failing])
+    for index, composed in zip(failing, compositions):
         if composed is None:
             continue
         cell_wrong = cell_wrong or composition.differs_from_reference(spec.name, composed, graded_cases[index])
@@ -245,12 +245,11 @@ def _mutation_problem(spec, graded_cases, outcomes):
     return None
 
 
-def _consistency_problem(function, spec, graded_cases, outcomes):
-    """Why no answer of this function can be trusted (a repeated call answers differently), or None."""
-    first = outcomes[0]
+def _consistency_problem(function, spec, first, again):
+    """Why no answer of this function can be trusted (called again with the first input set, it answered
+    differently), or None."""
     if function.stopped is not None:
         return None
-    again = function.call(*graded_cases[0].args)
     if again.status != first.status:
         return (f"called twice with the same inputs, {spec.name} first {_status_phrase(first)}, "
                 f"then {_status_phrase(again)}; an answer that changes from call to call cannot be graded")

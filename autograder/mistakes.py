@@ -73,18 +73,35 @@ CELL_FORWARD = (
 
 # ---- rnn_forward(x (n_x, m, T_x), a0 (n_a, m), parameters) -> {"a", "y_pred"} -------------------------
 
-def _forward(x, a0, p, cell=_cell, start="a0", state="chained", inputs="x_t", order="forward", store="after"):
+def run_steps(steps, cell):
+    """Drive a step generator (forward_steps, backward_steps): answer each cell call it yields, (args), with
+    cell(*args); returns what the generator returns."""
+    try:
+        args = next(steps)
+        while True:
+            args = steps.send(cell(*args))
+    except StopIteration as done:
+        return done.value
+
+
+def forward_steps(x, a0, p, start="a0", state="chained", inputs="x_t", order="forward", store="after"):
+    """The forward loop, correct or with one mistake, as a generator: yields the args of each cell call
+    (xt, a_prev, p), is sent the cell's {"a_next", "yt_pred"}, returns {"a", "y_pred"}."""
     n_x, m, T_x = x.shape
     a = np.zeros((a0.shape[0], m, T_x))
     y_pred = np.zeros((p["Wya"].shape[0], m, T_x))
     a_prev = a0 if start == "a0" else np.zeros_like(a0)
     steps = range(T_x) if order == "forward" else reversed(range(T_x))
     for t in steps:
-        out = cell(x[:, :, t if inputs == "x_t" else 0], a_prev if state == "chained" else a0, p)
+        out = yield (x[:, :, t if inputs == "x_t" else 0], a_prev if state == "chained" else a0, p)
         a[:, :, t] = out["a_next"] if store == "after" else a_prev
         y_pred[:, :, t] = out["yt_pred"]
         a_prev = out["a_next"]
     return {"a": a, "y_pred": y_pred}
+
+
+def _forward(x, a0, p, cell=_cell, **mistake):
+    return run_steps(forward_steps(x, a0, p, **mistake), cell)
 
 
 def _with_cell_mistake(sequence_function, mistake, helper):
@@ -167,8 +184,10 @@ CELL_BACKWARD = (
 
 # ---- rnn_backward(da (n_a, m, T_x), caches) -> {"dx", "da0", "dWax", "dWaa", "dba"} -------------------
 
-def _backward(da, caches, cell=_cell_backward, feed="both", order="backward", overwrite=(), divide_by_m=False,
-              da0_upstream=False):
+def backward_steps(da, caches, feed="both", order="backward", overwrite=(), divide_by_m=False, da0_upstream=False):
+    """The backward loop, correct or with one mistake, as a generator: yields the args of each cell call
+    (da_next, cache), is sent the cell's gradients {"dxt", "da_prev", "dWax", "dWaa", "dba"},
+    returns {"dx", "da0", "dWax", "dWaa", "dba"}."""
     cell_caches, x = caches
     n_x, m, T_x = x.shape
     n_a = da.shape[0]
@@ -179,7 +198,7 @@ def _backward(da, caches, cell=_cell_backward, feed="both", order="backward", ov
     for t in steps:
         upstream = {"both": da[:, :, t] + da_prev, "da only": da[:, :, t], "da_prev only": da_prev,
                     "da one step early": da[:, :, t - 1] + da_prev}[feed]
-        grads = cell(upstream, cell_caches[t])
+        grads = yield (upstream, cell_caches[t])
         dx[:, :, t] = grads["dxt"]
         da_prev = grads["da_prev"]
         for key in sums:
@@ -187,6 +206,10 @@ def _backward(da, caches, cell=_cell_backward, feed="both", order="backward", ov
     scale = 1 / m if divide_by_m else 1
     da0 = da[:, :, 0] if da0_upstream else da_prev
     return {"dx": dx, "da0": da0, **{key: value * scale for key, value in sums.items()}}
+
+
+def _backward(da, caches, cell=_cell_backward, **mistake):
+    return run_steps(backward_steps(da, caches, **mistake), cell)
 
 
 BACKWARD = (
