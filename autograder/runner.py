@@ -1,7 +1,7 @@
 """How a grader calls a learner's function: the seam between grading logic and where code runs.
 
 Checks never touch student objects. They ask a runner to call a function by name with plain
-arguments and receive a CallOutcome holding plain data decoded by `autograder.codec`.
+arguments and receive a CallOutcome holding plain data decoded by `autograder.wire.codec`.
 Two runners implement the same interface:
 
 * InProcessRunner -- calls functions living in a namespace of this process (an nbgrader kernel,
@@ -17,7 +17,7 @@ import traceback
 from dataclasses import dataclass
 from typing import Any, Optional, Protocol
 
-from autograder import codec
+from autograder.wire import codec
 
 OK, MISSING, EXCEPTION, TIMEOUT, CRASHED, GARBAGE = "ok", "missing", "exception", "timeout", "crashed", "garbage"
 # Seconds one call of a learner function may take, unless a runner is given another (--call-timeout): the one

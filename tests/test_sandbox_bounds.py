@@ -59,7 +59,7 @@ def test_a_well_formed_reply_for_another_call_is_garbage(sandbox_host):
     earlier call) garbage, rather than taken as this call's answer?"""
     source = '''import sys
 def clip(gradients, maxValue):
-    wire, codec = sys.modules["autograder.sandbox.wire"], sys.modules["autograder.codec"]
+    wire, codec = sys.modules["autograder.wire.frames"], sys.modules["autograder.wire.codec"]
     frame = sys._getframe()
     while "channel" not in frame.f_locals:
         frame = frame.f_back
