@@ -24,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
+from autograder.child.cleanup import remove_tree
 from autograder.runner import (CRASHED, DEFAULT_CALL_TIMEOUT, EXCEPTION, GARBAGE, MISSING, OK, STOPS_CALLING,
                                TIMEOUT, CallOutcome)
-from autograder.sandbox.cleanup import remove_tree
 from autograder.wire import codec, frames
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +37,9 @@ LEARNER_HELPERS = (PROJECT_ROOT / "solutions" / "rnn_utils.py",
 # The notebook's experiment lab (and its plotting) is not needed to grade and not in the sandbox:
 # its imports and the experiment statements that use it are skipped without an error.
 UNAVAILABLE_MODULES = ("gradient_lab", "matplotlib")
-_BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from autograder.sandbox.host import main; main(sys.argv[2:])"
+# The fork server's boot: `python -P` (no script folder or cwd on sys.path), the project root, then the child
+# package's entry module, which imports only the child side, never this module.
+_BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from autograder.child.host import main; main(sys.argv[2:])"
 _HOST_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
              "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
 
@@ -146,7 +148,7 @@ class SandboxHost:
 
     def leftover_processes(self):
         """Pids of live processes of the sandbox uid other than the host's sweeper (should be none between submissions)."""
-        from autograder.sandbox.host import live_processes
+        from autograder.child.host import live_processes
         return live_processes(self.uid, exclude=(self.info.get("sweeper_pid"),))
 
     def close(self):

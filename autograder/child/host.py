@@ -1,8 +1,10 @@
 """The fork server: a fresh interpreter that forks one isolated child per submission.
 
-It is started by a grading worker as a new process (never forked from the worker), imports only
-numpy, the wire format, `autograder.runner.invoke`, the loader and the stdlib modules learners use,
-and nothing secret: a child is a fork of it, so holds a copy of its memory and nothing more.
+It is started by a grading worker as a new process (never forked from the worker; the boot line is
+`_BOOT` in autograder.sandbox.client), imports only the child package (autograder.child: the
+loader, `calls.invoke`, the isolation layers), the wire format (autograder.wire), numpy and the
+stdlib modules learners use, and nothing secret: a child is a fork of it, so holds a copy of its
+memory and nothing more.
 
 Control protocol with its worker (one SOCK_SEQPACKET socket, JSON messages):
     {"op": "spawn", "scratch": dir} + the child's socket as an fd  ->  {"pid": pid}
@@ -23,8 +25,8 @@ import socket
 import sys
 import time
 
-from autograder.sandbox import isolation
-from autograder.sandbox.cleanup import remove_tree
+from autograder.child import isolation
+from autograder.child.cleanup import remove_tree
 
 # What learners import, loaded here because a child cannot read the Python installation.
 PRELOADED_MODULES = (
@@ -51,8 +53,7 @@ def preload():
             pass
     import numpy as np
 
-    from autograder import runner  # noqa: F401  (runner.invoke and describe_exception run in children)
-    from autograder.sandbox import isolation, loader  # noqa: F401
+    from autograder.child import calls, isolation, loader  # noqa: F401  (calls.invoke runs in children)
     from autograder.wire import codec, frames  # noqa: F401
     rng = np.random.default_rng(0)
     sample = {"a": rng.standard_normal((3, 2)), "b": [np.float64(1.5), (1, "x")], "c": np.arange(3)}
@@ -249,8 +250,8 @@ def _serve(channel, layers):
     """Load the submission, then answer call requests until the worker closes the socket."""
     import builtins
 
-    from autograder.runner import describe_exception, invoke
-    from autograder.sandbox import loader
+    from autograder.child import loader
+    from autograder.child.calls import describe_exception, invoke
     from autograder.wire import codec, frames
 
     namespace = {"__name__": "__main__", "__builtins__": builtins}
