@@ -38,7 +38,7 @@ LEARNER_HELPERS = (PROJECT_ROOT / "solutions" / "rnn_utils.py",
 # its imports and the experiment statements that use it are skipped without an error.
 UNAVAILABLE_MODULES = ("gradient_lab", "matplotlib")
 # The fork server's boot: `python -P` (no script folder or cwd on sys.path), the project root, then the child
-# package's entry module, which imports only the child side, never this module.
+# package's entry module, which imports only the child side (tests/test_trust_boundary.py), never this module.
 _BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from autograder.child.host import main; main(sys.argv[2:])"
 _HOST_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
              "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
