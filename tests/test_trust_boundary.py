@@ -7,6 +7,7 @@ client, the graders, the reference solutions).
 """
 import ast
 import json
+import os
 import re
 import subprocess
 import sys
@@ -42,7 +43,7 @@ def test_the_fork_server_loads_nothing_of_the_trusted_side():
              "print(json.dumps({name: str(getattr(module, '__file__', None) or '') "
              "for name, module in list(sys.modules.items())}))")
     helpers = [str(path) for path in LEARNER_HELPERS if path.is_file()]
-    completed = subprocess.run([sys.executable, "-P", "-c", probe, str(ROOT), entry, ":".join(helpers)],
+    completed = subprocess.run([sys.executable, "-P", "-c", probe, str(ROOT), entry, os.pathsep.join(helpers)],
                                env=_HOST_ENV, cwd="/", capture_output=True, text=True, timeout=120)
     assert completed.returncode == 0, completed.stderr
     loaded = json.loads(completed.stdout)
