@@ -29,7 +29,7 @@ from pathlib import Path
 from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE, POINTS
 from autograder.grading import grade_submission
 from autograder.sandbox import Limits, SandboxError, SandboxHost, SandboxRunner
-from autograder.sandbox.isolation import die_with_parent
+from autograder.child.isolation import die_with_parent
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SANDBOX_UID_BASE = int(os.environ.get("AUTOGRADER_SANDBOX_UID_BASE", "60000"))  # e.g. to keep test runs apart

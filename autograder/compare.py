@@ -1,13 +1,13 @@
 """Tolerant comparisons of decoded learner values, each failure explained in one readable line.
 
-Every function here takes plain data as `autograder.codec.decode` produces it (arrays, dicts,
+Every function here takes plain data as `autograder.wire.codec.decode` produces it (arrays, dicts,
 tuples, lists, numbers, `codec.Opaque` / `codec.ArraySubclass` markers) and never calls
 anything on it but numpy. A comparison returns None when the values agree, else a message
 naming the output, e.g. "dWaa[0, 1]: expected 0.51234, got 0.10212 (3 of 25 entries differ)".
 """
 import numpy as np
 
-from autograder import codec
+from autograder.wire import codec
 
 # Agreement: |got - expected| <= ATOL_SCALE * max|expected| + RTOL * |expected|, entry by entry.
 # Relative to the array's magnitude, so float32 learners pass and every real mistake fails.

@@ -1,23 +1,26 @@
 """How a grader calls a learner's function: the seam between grading logic and where code runs.
 
 Checks never touch student objects. They ask a runner to call a function by name with plain
-arguments and receive a CallOutcome holding plain data decoded by `autograder.codec`.
+arguments and receive a CallOutcome holding plain data decoded by `autograder.wire.codec`.
 Two runners implement the same interface:
 
 * InProcessRunner -- calls functions living in a namespace of this process (an nbgrader kernel,
   or the reference/mutants in tests). Values still make the codec round trip, so a check sees
   exactly what it would see from a sandbox.
 * autograder.sandbox.SandboxRunner -- calls into an isolated child process.
+
+Both call through `autograder.child.calls.invoke` (the child side of the trust boundary: in a
+sandbox it runs beside learner code) and describe a learner's exception with its `describe_exception`.
 """
 import copy
 import signal
 import threading
 import time
-import traceback
 from dataclasses import dataclass
 from typing import Any, Optional, Protocol
 
-from autograder import codec
+from autograder.child.calls import describe_exception, invoke
+from autograder.wire import codec
 
 OK, MISSING, EXCEPTION, TIMEOUT, CRASHED, GARBAGE = "ok", "missing", "exception", "timeout", "crashed", "garbage"
 # Seconds one call of a learner function may take, unless a runner is given another (--call-timeout): the one
@@ -74,44 +77,6 @@ def call_each(runner, name, calls, timeout=None):
         if outcomes[-1].status in STOPS_CALLING:
             break
     return outcomes
-
-
-def describe_exception(error):
-    """'ValueError: shapes (3,4) and (5,2) not aligned' plus the learner's line that raised it:
-    ' (rnn.ipynb cell 7, line 12, in rnn_forward: a = Wax @ x)', naming the deepest frame of the
-    learner's own code, never one of the grader, numpy or the standard library."""
-    text = f"{type(error).__name__}: {error}"[:500]
-    learner = [frame for frame in traceback.extract_tb(error.__traceback__) if is_learner_file(frame.filename)]
-    if learner:
-        frame = learner[-1]
-        where = frame.filename.rsplit("/", 1)[-1] if frame.filename.startswith("/") else frame.filename  # own module
-        text += f" ({where}, line {frame.lineno}, in {frame.name}: {(frame.line or '').strip()[:120]})"
-    return text
-
-
-def _library_roots():
-    import os
-    import sys
-
-    import numpy
-    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.__file__),
-             os.path.dirname(os.path.dirname(numpy.__file__)), os.path.dirname(os.path.abspath(__file__))}
-    return tuple(os.path.join(os.path.realpath(root), "") for root in roots) + tuple(os.path.join(root, "") for root in roots)
-
-
-_LIBRARY_ROOTS = _library_roots()
-
-
-def is_learner_file(filename):
-    """True for code the learner wrote (a cell label, their own module, a kernel cell), False for the
-    grader's, numpy's, the standard library's and anything frozen into the interpreter."""
-    return not (filename.startswith("<frozen") or filename.startswith(_LIBRARY_ROOTS))
-
-
-def invoke(function, args, keep_args):
-    """Call `function(*args)` and encode (result, args_after). Shared by every runner, in or out of a sandbox."""
-    result = function(*args)
-    return codec.encode((result, tuple(args) if keep_args else None))
 
 
 class _CallTimeout(BaseException):

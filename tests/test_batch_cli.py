@@ -13,7 +13,7 @@ import pytest
 
 from autograder.batch import TIMING_FIELDS, grade_one, grader_version
 from autograder.contract import GRADED_FUNCTIONS
-from autograder.sandbox.host import live_processes
+from autograder.child.host import live_processes
 from autograder.submissions import find_submissions
 from tests.learners import FIXTURES, correct_source, with_fixture
 
@@ -184,9 +184,9 @@ def test_the_grader_version_covers_everything_that_decides_a_grade():
     """Does the version stored with each result change when any grading module, the reference or a helper changes?"""
     from autograder.batch import grader_sources
     hashed = {path.relative_to(ROOT).as_posix() for path in grader_sources()}
-    for module in ("grading.py", "contract.py", "cases.py", "compare.py", "mistakes.py", "codec.py", "runner.py",
-                   "submissions.py", "checks/clip.py", "sandbox/loader.py", "sandbox/host.py", "sandbox/client.py",
-                   "sandbox/wire.py"):
+    for module in ("grading.py", "contract.py", "cases.py", "compare.py", "mistakes.py", "wire/codec.py", "runner.py",
+                   "submissions.py", "checks/clip.py", "child/loader.py", "child/host.py", "child/calls.py",
+                   "sandbox/client.py", "wire/frames.py"):
         assert f"autograder/{module}" in hashed, module
     assert {"solutions/rnn.py", "solutions/optim.py", "solutions/rnn_utils.py"} <= hashed
     assert "release/rnn_gradients/public_tests.py" in hashed

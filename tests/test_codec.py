@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from autograder import codec
+from autograder.wire import codec
 from autograder.runner import EXCEPTION, MISSING, OK, TIMEOUT, InProcessRunner
 
 

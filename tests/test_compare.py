@@ -1,7 +1,7 @@
 """Do the tolerant comparisons accept round-off, refuse real differences, and say where they are?"""
 import numpy as np
 
-from autograder import codec
+from autograder.wire import codec
 from autograder.compare import array_problem, plain_difference
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.sandbox.host import live_processes
+from autograder.child.host import live_processes
 from autograder.submissions import find_submissions
 from tests.test_batch_cli import make_batch, run_cli, uid_base, without_timing  # noqa: F401 -- uid_base is a fixture
 

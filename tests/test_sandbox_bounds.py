@@ -23,7 +23,7 @@ from autograder.batch import UID_LOCK_DIR, grade_one, grader_version
 from autograder.contract import GRADED_FUNCTIONS, POINTS
 from autograder.runner import GARBAGE, OK, TIMEOUT
 from autograder.sandbox import SandboxRunner
-from autograder.sandbox.host import live_processes
+from autograder.child.host import live_processes
 from autograder.submissions import find_submissions
 from tests.learners import cells_of, with_fixture
 from tests.test_batch_cli import run_cli, uid_base  # noqa: F401  (uid_base is a fixture)
@@ -59,7 +59,7 @@ def test_a_well_formed_reply_for_another_call_is_garbage(sandbox_host):
     earlier call) garbage, rather than taken as this call's answer?"""
     source = '''import sys
 def clip(gradients, maxValue):
-    wire, codec = sys.modules["autograder.sandbox.wire"], sys.modules["autograder.codec"]
+    wire, codec = sys.modules["autograder.wire.frames"], sys.modules["autograder.wire.codec"]
     frame = sys._getframe()
     while "channel" not in frame.f_locals:
         frame = frame.f_back
@@ -146,7 +146,7 @@ def test_a_3000_deep_tree_left_in_scratch_is_graded_and_removed(sandbox_host, tm
 def test_scratch_removal_undoes_its_owners_permission_tricks(uid_base):  # noqa: F811
     """Without root's rights (as in --no-isolation, where children run as the grader's user), is a deep tree
     whose owner took away read, write or search rights from its folders removed, without following symlinks?"""
-    from autograder.sandbox.cleanup import remove_tree
+    from autograder.child.cleanup import remove_tree
     with tempfile.TemporaryDirectory(prefix="scratch-removal-") as folder:  # pytest's tmp_path is root's only
         _remove_as_an_unprivileged_owner(Path(folder), uid_base, remove_tree)
 
@@ -202,7 +202,7 @@ def test_a_killed_batch_leaves_no_process_and_frees_its_uids(tmp_path, uid_base,
     try:
         assert _wait_for(lambda: all(live_processes(uid) for uid in uids), 90), "the batch never got going"
         family = _descendants(cli.pid)
-        forks_of_hosts = [pid for pid in family if b"autograder.sandbox.host" in _cmdline(pid)]  # sweepers, children
+        forks_of_hosts = [pid for pid in family if b"autograder.child.host" in _cmdline(pid)]  # sweepers, children
         hosts = [pid for pid in forks_of_hosts if _parent_of(pid) not in forks_of_hosts]
         os.kill(cli.pid, signal_number)
         cli.wait(30)

@@ -11,7 +11,7 @@ from autograder.grading import grade_submission
 from autograder.runner import InProcessRunner
 from autograder.sandbox import SandboxRunner
 from autograder.sandbox.client import UNAVAILABLE_MODULES
-from autograder.sandbox.loader import run_statements, statements_to_run, strip_magics
+from autograder.child.loader import run_statements, statements_to_run, strip_magics
 from autograder.submissions import read_cells
 from tests.learner_files import fixture_paths, learner_namespace, render_learner_notebook, render_learner_source
 from tests.learners import FIXTURES, cells_of, correct_source

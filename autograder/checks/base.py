@@ -10,7 +10,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from autograder import codec
+from autograder.wire import codec
 from autograder.compare import all_close, array_problem, describe, plain_difference
 
 STRUCTURE = "structure"

@@ -7,7 +7,7 @@
     host.close()
 
 The worker never imports or executes student code and never unpickles: replies are decoded by
-`autograder.codec.decode`, bounded in size and in wall time, and must carry their call's id. Every
+`autograder.wire.codec.decode`, bounded in size and in wall time, and must carry their call's id. Every
 write to a child has a deadline too, and each submission has a wall-clock budget
 (Limits.submission_budget): once it is spent, every further call is refused as a timeout.
 """
@@ -24,11 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder import codec
+from autograder.child.cleanup import remove_tree
 from autograder.runner import (CRASHED, DEFAULT_CALL_TIMEOUT, EXCEPTION, GARBAGE, MISSING, OK, STOPS_CALLING,
                                TIMEOUT, CallOutcome)
-from autograder.sandbox import wire
-from autograder.sandbox.cleanup import remove_tree
+from autograder.wire import codec, frames
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Public modules learners get beside the notebook; a child's scratch folder holds copies, so the
@@ -38,7 +37,9 @@ LEARNER_HELPERS = (PROJECT_ROOT / "solutions" / "rnn_utils.py",
 # The notebook's experiment lab (and its plotting) is not needed to grade and not in the sandbox:
 # its imports and the experiment statements that use it are skipped without an error.
 UNAVAILABLE_MODULES = ("gradient_lab", "matplotlib")
-_BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from autograder.sandbox.host import main; main(sys.argv[2:])"
+# The fork server's boot: `python -P` (no script folder or cwd on sys.path), the project root, then the child
+# package's entry module, which imports only the child side (tests/test_trust_boundary.py), never this module.
+_BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from autograder.child.host import main; main(sys.argv[2:])"
 _HOST_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
              "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
 
@@ -147,7 +148,7 @@ class SandboxHost:
 
     def leftover_processes(self):
         """Pids of live processes of the sandbox uid other than the host's sweeper (should be none between submissions)."""
-        from autograder.sandbox.host import live_processes
+        from autograder.child.host import live_processes
         return live_processes(self.uid, exclude=(self.info.get("sweeper_pid"),))
 
     def close(self):
@@ -225,13 +226,13 @@ class SandboxRunner:
     def _call_in_child(self, name, calls, timeout):
         """Send `calls` to the running child and read their outcomes, until one kills the child or all are read."""
         ids = [next(_CALL_IDS) for _ in calls]
-        request = [wire.frame(wire.CALL, codec.encode({"name": name, "keep_args": [bool(keep) for _, keep in calls],
-                                                       "ids": ids}))]
+        request = [frames.frame(frames.CALL, codec.encode({"name": name, "keep_args": [bool(keep) for _, keep in calls],
+                                                           "ids": ids}))]
         request += [_encoded_args(args) for args, _ in calls]
         start = time.monotonic()
         try:  # a child still busy with (or faking) an earlier call may not read: never wait for it past the deadline
-            wire.send_before(self._channel, b"".join(request), min(start + timeout, self.budget_deadline))
-        except (wire.ChannelTimeout, wire.ChannelClosed) as error:
+            frames.send_before(self._channel, b"".join(request), min(start + timeout, self.budget_deadline))
+        except (frames.ChannelTimeout, frames.ChannelClosed) as error:
             self.calls += 1
             return [self._failure(name, error, start, timeout)]
         outcomes = []
@@ -246,14 +247,14 @@ class SandboxRunner:
 
     def _read_outcome(self, name, call_id, start, timeout):
         try:
-            kind, payload = wire.receive_frame(self._channel, min(start + timeout, self.budget_deadline),
-                                               self.limits.max_reply_bytes, call_id)
-        except (wire.ChannelTimeout, wire.ChannelClosed, wire.ChannelGarbage, OSError) as error:
+            kind, payload = frames.receive_frame(self._channel, min(start + timeout, self.budget_deadline),
+                                                 self.limits.max_reply_bytes, call_id)
+        except (frames.ChannelTimeout, frames.ChannelClosed, frames.ChannelGarbage, OSError) as error:
             return self._failure(name, error, start, timeout)
         seconds = time.monotonic() - start
-        if kind == wire.RAISED:
+        if kind == frames.RAISED:
             return CallOutcome(EXCEPTION, message=_decoded_text(payload), seconds=seconds)
-        if kind != wire.REPLY:
+        if kind != frames.REPLY:
             self._kill()
             return CallOutcome(GARBAGE, message=f"unexpected frame {kind!r} instead of a reply", seconds=seconds)
         try:
@@ -268,13 +269,13 @@ class SandboxRunner:
         """The outcome of a call whose channel timed out, closed or carried garbage (the child is killed)."""
         self._kill()
         seconds = time.monotonic() - start
-        if isinstance(error, wire.ChannelTimeout):
+        if isinstance(error, frames.ChannelTimeout):
             if start + timeout > self.budget_deadline:
                 return CallOutcome(TIMEOUT, message=self._budget_spent(f"{name} was stopped"), seconds=seconds)
             message = f"{name} did not return within {timeout:g} s (stopped; not called again)"
             self._timed_out[name] = message
             return CallOutcome(TIMEOUT, message=message, seconds=seconds)
-        if isinstance(error, wire.ChannelGarbage):
+        if isinstance(error, frames.ChannelGarbage):
             return CallOutcome(GARBAGE, message=str(error), seconds=seconds)
         return CallOutcome(CRASHED, seconds=seconds, message=(
             f"the process running {name} died (os._exit, a crash, or a resource limit such as memory or CPU)"))
@@ -327,27 +328,27 @@ class SandboxRunner:
         last_statement = None
         deadline = min(time.monotonic() + self.limits.load_timeout, self.budget_deadline)
         try:  # the learner's source goes in its own frame: the codec is for hostile replies (it cuts strings)
-            wire.send_before(self._channel, wire.frame(wire.CALL, codec.encode(request))
-                             + wire.frame(wire.SOURCE, wire.encode_cells(self.cells)), deadline)
+            frames.send_before(self._channel, frames.frame(frames.CALL, codec.encode(request))
+                               + frames.frame(frames.SOURCE, frames.encode_cells(self.cells)), deadline)
             while True:
-                kind, payload = wire.receive_frame(self._channel, deadline, self.limits.max_reply_bytes)
-                if kind == wire.PROGRESS:
+                kind, payload = frames.receive_frame(self._channel, deadline, self.limits.max_reply_bytes)
+                if kind == frames.PROGRESS:
                     last_statement = _decoded_int(payload)
-                elif kind == wire.LOADED:
+                elif kind == frames.LOADED:
                     report = codec.decode(payload)
                     self.layers = {str(k): float(v) for k, v in report.get("layers", {}).items()}
                     available = {name for name in report["available"] if name in self.names}
                     return available, [str(error)[:500] for error in report["errors"]][:50]
-                elif kind == wire.SETUP_FAILED and last_statement is None:  # before any learner code ran
+                elif kind == frames.SETUP_FAILED and last_statement is None:  # before any learner code ran
                     self._kill()
                     raise SandboxError(f"isolating the child failed: {_decoded_text(payload)}")
                 else:
-                    raise wire.ChannelGarbage(f"unexpected frame {kind!r} while loading")
+                    raise frames.ChannelGarbage(f"unexpected frame {kind!r} while loading")
         except SandboxError:
             raise
         except Exception as error:  # death, hang, or a forged report: all the child's doing
             self._kill()
-            timed_out = isinstance(error, wire.ChannelTimeout)
+            timed_out = isinstance(error, frames.ChannelTimeout)
             if time.monotonic() >= self.budget_deadline:
                 self._gave_up = self._budget_spent("your code was still loading")
                 self.restarts = self.limits.max_restarts
@@ -387,7 +388,7 @@ def _encoded_args(args):
     cached = _ENCODED_ARGS.get(key)
     if cached is not None and all(held is given for held, given in zip(cached[0], args)):
         return cached[1]
-    encoded = wire.frame(wire.ARGS, codec.encode(tuple(args)))
+    encoded = frames.frame(frames.ARGS, codec.encode(tuple(args)))
     if _all_read_only(args):
         if len(_ENCODED_ARGS) >= _MAX_ENCODED_ARGS:
             _ENCODED_ARGS.clear()
@@ -417,5 +418,5 @@ def _decoded_text(payload):
 def _decoded_int(payload):
     value = codec.decode(payload)
     if type(value) is not int:
-        raise wire.ChannelGarbage("bad progress frame")
+        raise frames.ChannelGarbage("bad progress frame")
     return value

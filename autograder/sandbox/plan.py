@@ -21,7 +21,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.sandbox import isolation
+from autograder.child import isolation
 
 MODES = ("full", "available")
 OPTIONAL = ("netns", "landlock")

@@ -1,7 +1,7 @@
 """Framing of the byte stream between a grading worker and a sandboxed child.
 
 A frame is one kind byte, an 8-byte little-endian call id, an 8-byte little-endian length, then
-the payload (bytes made by `autograder.codec.encode`). The reading side bounds the length and the
+the payload (bytes made by `autograder.wire.codec.encode`). The reading side bounds the length and the
 wall time and checks the call id, because the writer may be hostile: a reply whose id is not the
 call's (e.g. one forged by learner code, or left over from an earlier call) is garbage. The worker's
 writes have deadlines too, so a child that stops reading cannot hold it.

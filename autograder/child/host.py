@@ -1,8 +1,10 @@
 """The fork server: a fresh interpreter that forks one isolated child per submission.
 
-It is started by a grading worker as a new process (never forked from the worker), imports only
-numpy, the codec, `autograder.runner.invoke`, the loader and the stdlib modules learners use,
-and nothing secret: a child is a fork of it, so holds a copy of its memory and nothing more.
+It is started by a grading worker as a new process (never forked from the worker; the boot line is
+`_BOOT` in autograder.sandbox.client), imports only the child package (autograder.child: the
+loader, `calls.invoke`, the isolation layers), the wire format (autograder.wire), numpy and the
+stdlib modules learners use, and nothing secret: a child is a fork of it, so holds a copy of its
+memory and nothing more.
 
 Control protocol with its worker (one SOCK_SEQPACKET socket, JSON messages):
     {"op": "spawn", "scratch": dir} + the child's socket as an fd  ->  {"pid": pid}
@@ -11,7 +13,7 @@ Control protocol with its worker (one SOCK_SEQPACKET socket, JSON messages):
     end of stream     ->  sweep, delete the scratch root (its working directory), then exit
 It also does that when its worker dies (PR_SET_PDEATHSIG: SIGTERM), so a grading run killed
 with SIGTERM or SIGKILL leaves no process of the sandbox uid and no scratch folder behind.
-The child speaks the frames of `autograder.sandbox.wire` with the worker on its own socket.
+The child speaks the frames of `autograder.wire.frames` with the worker on its own socket.
 """
 import gc
 import json
@@ -23,8 +25,8 @@ import socket
 import sys
 import time
 
-from autograder.sandbox import isolation
-from autograder.sandbox.cleanup import remove_tree
+from autograder.child import isolation
+from autograder.child.cleanup import remove_tree
 
 # What learners import, loaded here because a child cannot read the Python installation.
 PRELOADED_MODULES = (
@@ -51,8 +53,8 @@ def preload():
             pass
     import numpy as np
 
-    from autograder import codec, runner  # noqa: F401  (runner.invoke and describe_exception run in children)
-    from autograder.sandbox import isolation, loader, wire  # noqa: F401
+    from autograder.child import calls, isolation, loader  # noqa: F401  (calls.invoke runs in children)
+    from autograder.wire import codec, frames  # noqa: F401
     rng = np.random.default_rng(0)
     sample = {"a": rng.standard_normal((3, 2)), "b": [np.float64(1.5), (1, "x")], "c": np.arange(3)}
     codec.decode(codec.encode(sample))
@@ -171,10 +173,12 @@ def _serve_worker(control, children, settings, seccomp_rules, abi, sweeper):
 
 
 def _refuse_secrets():
-    """Children copy this process's memory: the reference solutions and graders must never be loaded here."""
+    """Children copy this process's memory: the reference solutions and the trusted side (graders, the sandbox
+    client) must never be loaded here. The second line of defence: the first is that this package imports
+    only itself, the wire format, numpy and the stdlib (tests/test_trust_boundary.py)."""
     secret = [name for name in sys.modules
-              if name.split(".")[0] == "solutions" or name.startswith(("autograder.grading", "autograder.checks",
-                                                                       "autograder.contract"))]
+              if name.split(".")[0] == "solutions" or name.split(".")[0] == "autograder" and name != "autograder"
+              and name.split(".")[1] not in ("child", "wire")]
     if secret:
         raise SystemExit(f"sandbox host: refusing to fork children after loading {secret}")
 
@@ -199,8 +203,7 @@ def _spawn(child_fd, scratch, settings, seccomp_rules, abi, sweeper):
 
 def _child_main(child_fd, scratch, settings, seccomp_rules, abi):
     """Isolate this freshly forked process, then load and serve the submission (never returns to the host loop)."""
-    from autograder import codec
-    from autograder.sandbox import wire
+    from autograder.wire import codec, frames
 
     os.setsid()
     devnull = os.open("/dev/null", os.O_RDWR)
@@ -229,7 +232,7 @@ def _child_main(child_fd, scratch, settings, seccomp_rules, abi):
         else:
             isolation.die_with_parent(_HOST_PID)
     except BaseException as error:
-        wire.send_frame(channel, wire.SETUP_FAILED, codec.encode(f"{type(error).__name__}: {error}"))
+        frames.send_frame(channel, frames.SETUP_FAILED, codec.encode(f"{type(error).__name__}: {error}"))
         raise
     sys.path[:] = [scratch]
     sys.path_importer_cache.clear()
@@ -249,22 +252,22 @@ def _serve(channel, layers):
     """Load the submission, then answer call requests until the worker closes the socket."""
     import builtins
 
-    from autograder import codec
-    from autograder.runner import describe_exception, invoke
-    from autograder.sandbox import loader, wire
+    from autograder.child import loader
+    from autograder.child.calls import describe_exception, invoke
+    from autograder.wire import codec, frames
 
     namespace = {"__name__": "__main__", "__builtins__": builtins}
     request = _read_request(channel)
     cells = _read_payload(channel) if request is not None else None
     if cells is None:
         return
-    cells = wire.decode_cells(cells)
+    cells = frames.decode_cells(cells)
     loader.write_modules(cells, os.getcwd())  # the submission's own .py files, importable from its notebook
-    report = lambda number: wire.send_frame(channel, wire.PROGRESS, codec.encode(number))  # noqa: E731
+    report = lambda number: frames.send_frame(channel, frames.PROGRESS, codec.encode(number))  # noqa: E731
     errors = loader.run_statements(cells, namespace, set(request["skip"]), report,
                                    request.get("unavailable_modules", ()), request["names"])
     available = [name for name in request["names"] if callable(namespace.get(name))]
-    wire.send_frame(channel, wire.LOADED, codec.encode({"available": available, "errors": errors, "layers": layers}))
+    frames.send_frame(channel, frames.LOADED, codec.encode({"available": available, "errors": errors, "layers": layers}))
     while True:
         request = _read_request(channel)
         if request is None:
@@ -276,9 +279,9 @@ def _serve(channel, layers):
         for payload, keep_args, call_id in zip(arg_payloads, request["keep_args"], request["ids"]):
             try:
                 args = list(codec.decode(payload))
-                wire.send_frame(channel, wire.REPLY, invoke(namespace.get(request["name"]), args, keep_args), call_id)
+                frames.send_frame(channel, frames.REPLY, invoke(namespace.get(request["name"]), args, keep_args), call_id)
             except BaseException as error:  # learner exceptions, SystemExit included, are results
-                wire.send_frame(channel, wire.RAISED, codec.encode(_safe_describe(describe_exception, error)), call_id)
+                frames.send_frame(channel, frames.RAISED, codec.encode(_safe_describe(describe_exception, error)), call_id)
 
 
 def _safe_describe(describe, error):
@@ -289,7 +292,7 @@ def _safe_describe(describe, error):
 
 
 def _read_request(channel):
-    from autograder import codec
+    from autograder.wire import codec
 
     payload = _read_payload(channel)
     return None if payload is None else codec.decode(payload)
@@ -297,12 +300,12 @@ def _read_request(channel):
 
 def _read_payload(channel):
     """The payload of the next frame from the worker, or None when it closed the socket."""
-    from autograder.sandbox import wire
+    from autograder.wire import frames
 
-    header = _recv_exactly(channel, wire._HEADER.size)
+    header = _recv_exactly(channel, frames._HEADER.size)
     if header is None:
         return None
-    kind, _, length = wire._HEADER.unpack(header)
+    kind, _, length = frames._HEADER.unpack(header)
     return _recv_exactly(channel, length)
 
 
