@@ -17,7 +17,7 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 demo: setup
-	$(PY) -m autograder demo
+	$(PY) -m demo
 
 test: setup
 	$(PY) -m pytest -n 2

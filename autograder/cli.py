@@ -224,12 +224,11 @@ SUBCOMMANDS = {"grade": (add_grade_arguments, run_grade), "pytest": (add_pytest_
 
 
 def _register_instructor_commands():
-    """The instructor's commands beyond grading (autograder/lifecycle.py, report.py, gradescope.py)."""
-    from autograder import gradescope, lifecycle, report
-    SUBCOMMANDS.update(demo=(lifecycle.add_arguments, lifecycle.run), report=(report.add_arguments, report.run),
+    """The instructor's commands beyond grading (autograder/report.py, gradescope.py)."""
+    from autograder import gradescope, report
+    SUBCOMMANDS.update(report=(report.add_arguments, report.run),
                        gradescope=(gradescope.add_arguments, gradescope.run_command))
-    SUBCOMMAND_HELP.update(demo="run a whole term on real nbgrader with the bundled sample class",
-                           report="grade sheet, score histogram and frequent mistakes of a results file",
+    SUBCOMMAND_HELP.update(report="grade sheet, score histogram and frequent mistakes of a results file",
                            gradescope="build a Gradescope autograder bundle, or run inside one")
 
 

@@ -2,7 +2,7 @@
 
 Run from the repository root:  python -m benchmarks.lifecycle [--out out/bench-lifecycle]
 
-1. Runs the term on the sample class (autograder.lifecycle.run_term, SQLite) and prints each step's
+1. Runs the term on the sample class (demo.lifecycle.run_term, SQLite) and prints each step's
    wall time.
 2. Baseline measured in the same run: a copy of that course whose nbgrader_config.py is the
    repository's own (nbgrader's in-kernel Execute running the hidden-test cells), autograded with
@@ -16,9 +16,9 @@ import shutil
 import time
 from pathlib import Path
 
-from autograder import lifecycle
 from autograder.contract import GRADED_FUNCTIONS
-from autograder.samples import sample_class
+from demo import lifecycle
+from demo.samples import sample_class
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -22,11 +22,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder import lifecycle
 from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE, POINTS
 from autograder.nbgrader_plugin import SandboxedHiddenTests
 from benchmarks.batch_grading import learner_mix, write_course
 from course.build import ASSIGNMENT, nbgrader_environment
+from demo import lifecycle
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANT_CONFIG = """

@@ -366,11 +366,11 @@ def run_like_a_student(nb, folder):
 
 
 def build_autograded_class(workdir):
-    """A throwaway course (autograder.lifecycle) where GRADED_STUDENT handed in a notebook they had run;
+    """A throwaway course (demo.lifecycle) where GRADED_STUDENT handed in a notebook they had run;
     autograded through the sandbox, feedback generated. Returns the lifecycle.Course."""
     import nbformat
-    from autograder import lifecycle
-    from autograder.samples import fill_in, sample_class
+    from demo import lifecycle
+    from demo.samples import fill_in, sample_class
     course = lifecycle.create_course(workdir)
     course.nbgrader("generate_assignment", lifecycle.ASSIGNMENT, "--force")
     student = next(s for s in sample_class() if s.student_id == GRADED_STUDENT)
@@ -388,7 +388,7 @@ def build_autograded_class(workdir):
 
 def course_in(workdir):
     """The lifecycle.Course that build_autograded_class(workdir) made."""
-    from autograder import lifecycle
+    from demo import lifecycle
     workdir = Path(workdir).resolve()
     root = workdir / "course"
     return lifecycle.Course(root, workdir / "exchange", workdir / "students", f"sqlite:///{root / 'gradebook.db'}")

@@ -7,8 +7,8 @@ Screenshots: out/browser/<test>/.
 import pytest
 
 import browser
-from autograder import lifecycle
 from autograder.contract import GRADED_FUNCTIONS
+from demo import lifecycle
 
 pytestmark = pytest.mark.slow
 # What hidden-test cells hold in the instructor's notebook; none of it may reach a student.

@@ -10,8 +10,8 @@ import csv
 import pytest
 
 import browser
-from autograder import lifecycle
 from autograder.contract import GRADED_FUNCTIONS, HIDDEN_TESTS_SUFFIX
+from demo import lifecycle
 
 pytestmark = pytest.mark.slow
 # The written question the instructor grades by hand in the test below, and the points given.

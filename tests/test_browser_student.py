@@ -14,7 +14,7 @@ import pytest
 
 import browser
 from autograder.contract import GRADED_FUNCTIONS
-from autograder.samples import ANSWER_PLACEHOLDER, TANH_DERIVATIVE_MISSING, WRITTEN_ANSWER, correct, mistake
+from demo.samples import ANSWER_PLACEHOLDER, TANH_DERIVATIVE_MISSING, WRITTEN_ANSWER, correct, mistake
 from course_helpers import NOTEBOOK, RELEASE_DIR, load_public_tests
 
 pytestmark = pytest.mark.slow

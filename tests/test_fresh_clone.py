@@ -81,7 +81,7 @@ def git_status(clone):
 
 def run_readme_term(tmp_path, **course_env):
     """The README's term with one student who answers everything correctly; returns (clone, student home)."""
-    from autograder.samples import fill_in, sample_class
+    from demo.samples import fill_in, sample_class
     blocks = readme_blocks()
     before, students, after = (blocks[key] for key in
                                ("instructor, before the students", "students", "instructor, after the students"))

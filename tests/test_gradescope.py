@@ -155,7 +155,7 @@ def test_run_autograder_reports_a_broken_grader_to_staff_not_as_a_silent_zero(tm
 def test_run_autograder_grades_a_renamed_notebook_exactly_like_the_batch_grader(tmp_path):
     import nbformat
 
-    from autograder.samples import fill_in, sample_class
+    from demo.samples import fill_in, sample_class
     root = tmp_path / "autograder"
     _unpack(gradescope.build_bundle(tmp_path / "gs.zip"), root)
     released = nbformat.read(REPO / "release" / "rnn_gradients" / "rnn_gradients.ipynb", as_version=4)
@@ -186,7 +186,7 @@ def _hostile_notebook(root, path):
     reference solution and to smuggle it out in its exception message (the feedback shows it)."""
     import nbformat
 
-    from autograder.samples import fill_in, sample_class
+    from demo.samples import fill_in, sample_class
     released = nbformat.read(REPO / "release" / "rnn_gradients" / "rnn_gradients.ipynb", as_version=4)
     ada = next(student for student in sample_class() if student.student_id == "ada")
     nb = fill_in(released, ada)
@@ -249,7 +249,7 @@ def test_setup_script_builds_a_venv_that_grades_without_cap_sys_admin(world_read
     in which run_autograder grades a correct notebook 50/50 without CAP_SYS_ADMIN?"""
     import nbformat
 
-    from autograder.samples import fill_in, sample_class
+    from demo.samples import fill_in, sample_class
     root = world_readable_root
     _unpack(gradescope.build_bundle(root.parent / "gs.zip"), root)
     env = {**os.environ, gradescope.ROOT_VARIABLE: str(root)}

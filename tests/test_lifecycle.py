@@ -17,9 +17,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import lifecycle
 from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE
-from autograder.samples import sample_class
+from demo import lifecycle
+from demo.samples import sample_class
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
@@ -35,14 +35,14 @@ def _course(workdir, db_url=None):
 
 def run_demo(out):
     """The demo command's whole term (SQLite): (Course, its printed output)."""
-    done = subprocess.run([sys.executable, "-m", "autograder", "demo", "--out", str(out)], cwd=REPO,
+    done = subprocess.run([sys.executable, "-m", "demo", "--out", str(out)], cwd=REPO,
                           capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
     return _course(out), done.stdout
 
 
 def test_the_demo_term_grades_fairly_and_regrading_changes_nothing(tmp_path):
-    """Does `python -m autograder demo` grade every sample student fairly, and does autograding again change nothing?"""
+    """Does `python -m demo` (make demo) grade every sample student fairly, and does autograding again change nothing?"""
     course, output = run_demo(tmp_path / "demo")
     check_demo_prints_the_grade_table(output)
     check_everything_a_term_must_get_right(course, tmp_path)

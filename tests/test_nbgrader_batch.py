@@ -5,10 +5,10 @@ import copy
 import nbformat
 import pytest
 
-from autograder import lifecycle
 from autograder.contract import HIDDEN_TESTS_SUFFIX
 from autograder.nbgrader_plugin import METADATA_KEY
-from autograder.samples import fill_in, sample_class
+from demo import lifecycle
+from demo.samples import fill_in, sample_class
 
 pytestmark = pytest.mark.slow
 TAMPERED = "mallory"  # unlocks a test cell: the batch grades it as hers, sanitizing locks it again

@@ -12,9 +12,9 @@ import re
 import nbformat
 import pytest
 
-from autograder import lifecycle
 from autograder.contract import GRADED_FUNCTIONS
-from autograder.samples import ANSWER_PLACEHOLDER, WRITTEN_ANSWER, all_correct, correct, mistake
+from demo import lifecycle
+from demo.samples import ANSWER_PLACEHOLDER, WRITTEN_ANSWER, all_correct, correct, mistake
 
 pytestmark = pytest.mark.slow
 ALL_RIGHT, MISTAKES = "ada", "bo"

@@ -26,9 +26,9 @@ from nbgrader.api import Gradebook
 from nbgrader.utils import determine_grade
 
 from autograder.contract import GRADED_FUNCTIONS, POINTS
-from autograder.lifecycle import SPEEDUP
 from autograder.nbgrader_plugin import METADATA_KEY
 from course.build import ASSIGNMENT, NOTEBOOK, nbgrader_environment
+from demo.lifecycle import SPEEDUP
 from tests.learner_files import FIXTURES, broken_functions, render_learner_notebook
 
 pytestmark = pytest.mark.slow

@@ -2,9 +2,9 @@
 import nbformat
 import pytest
 
-from autograder import lifecycle
 from autograder.contract import POINTS
-from autograder.samples import all_correct
+from demo import lifecycle
+from demo.samples import all_correct
 
 pytestmark = pytest.mark.slow
 

@@ -10,10 +10,9 @@ their expected name -> autograde (through the sandboxed batch grader, autograder
 charts (autograder.report). Every step is the real nbgrader command line in a subprocess; the
 gradebook is SQLite unless `db_url` names another database (e.g. PostgreSQL).
 
-`python -m autograder.lifecycle` (and `python -m autograder demo`) runs it on the bundled sample
-class and prints the grade table.
+`python -m demo` (what `make demo` runs) runs it on the bundled sample class (demo/samples.py) and
+prints the grade table. The tests and benchmarks use the same steps on throwaway courses.
 """
-import argparse
 import concurrent.futures
 import json
 import os
@@ -27,22 +26,21 @@ from pathlib import Path
 
 from autograder import report
 from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE
-from autograder.samples import EXCHANGE, LMS, fill_in, sample_class
+from demo.samples import EXCHANGE, LMS, fill_in, sample_class
 
 REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "rnn_gradients"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 COURSE_ID = "rnn-gradients"  # as in nbgrader_config.py; students name it when they fetch and submit
 COURSE_FILES = ("nbgrader_config.py", f"source/{ASSIGNMENT}")
-SPEEDUP = Path(__file__).resolve().parent / "nbgrader_speedup"
+SPEEDUP = Path(__file__).resolve().parent / "nbgrader_speedup"  # on PYTHONPATH of the nbgrader processes started here
 # LMS download names, e.g. "hana_1234_5678_rnn_gradients.ipynb" or "ivo_late_2345_6789_rnn_gradients-1.ipynb".
 LMS_NAME = "{student}_{late}{user:04d}_{attempt:04d}_{file_name}"
 LMS_REGEXP = r".*/(?P<student_id>[^/_]+)_(?:late_)?\d+_\d+_(?P<file_id>[^/]+)$"
 STEP_TIMEOUT = 1800
 # traitlets logs a broken config file and carries on with defaults (in-kernel grading!): treat it as fatal.
 CONFIG_ERROR = "Exception while loading config file"
-# nbformat and nbgrader take seconds to import: they are imported where used, so that
-# `python -m autograder grade` (whose CLI lists this module's commands) starts fast.
+# nbformat and nbgrader take seconds to import: they are imported where used.
 
 
 class StepFailed(RuntimeError):
@@ -168,7 +166,7 @@ def self_check_as_student(course, path):
     """`self_check` in a separate process, as the student would run it (the Validator changes the
     process's working directory and environment, so two must not share a process)."""
     # The repository goes on this process's sys.path only: the student's kernel must not see the course's code.
-    code = ("import json, sys; sys.path.insert(0, sys.argv[2]); from autograder.lifecycle import self_check; "
+    code = ("import json, sys; sys.path.insert(0, sys.argv[2]); from demo.lifecycle import self_check; "
             "print(json.dumps(self_check(sys.argv[1])))")
     env = {**course.env(), "PYTHONPATH": str(SPEEDUP)}
     done = subprocess.run([sys.executable, "-c", code, str(path), str(REPO)], cwd=path.parent, env=env,
@@ -362,26 +360,3 @@ def demo(out="out/demo", db_url=None, log=print):
     log(f"Whole term: {time.perf_counter() - start:.1f} s")
     return term
 
-
-def add_arguments(parser):
-    parser.add_argument("--out", default="out/demo", help="folder for the course, exchange and students (emptied)")
-    parser.add_argument("--db", default=None, help="gradebook URL (default: SQLite inside the course folder)")
-
-
-def run(arguments):
-    try:
-        demo(arguments.out, arguments.db)
-    except StepFailed as error:
-        print(f"demo: {error}", file=sys.stderr)
-        return 1
-    return 0
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder.lifecycle", description=__doc__.splitlines()[0])
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())
