@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from learner_helpers import rnn_utils
 import solutions
 from autograder.compare import is_close
 
@@ -82,7 +83,7 @@ def size_sets(seed):
 def _problem(seed, index, sizes):
     """x (n_x, m, T_x), a0 (n_a, m), parameters of these sizes; random but fixed by seed and index."""
     problem_seed = int(_rng(seed, 2, index).integers(2 ** 31))
-    return solutions.random_problem(sizes.n_x, sizes.n_a, sizes.n_y, sizes.m, sizes.T_x,
+    return rnn_utils.random_problem(sizes.n_x, sizes.n_a, sizes.n_y, sizes.m, sizes.T_x,
                                     seed=problem_seed, scale=WEIGHT_SCALE)
 
 
@@ -224,7 +225,7 @@ def _clip_cases(seed):
             gradients["da0"] = rng.standard_normal((sizes.n_a, sizes.m))
         expected = solutions.clip(copy.deepcopy(gradients), max_value)
         label = f"{sizes.label} sizes, maxValue={max_value!r}" + (", plus an extra key 'da0'" if extra_key else "")
-        cases.append(Case(label, (gradients, max_value), {key: expected[key] for key in solutions.GRADIENT_KEYS}))
+        cases.append(Case(label, (gradients, max_value), {key: expected[key] for key in rnn_utils.GRADIENT_KEYS}))
     return cases
 
 
@@ -237,7 +238,7 @@ def _update_cases(seed):
         gradients = {key: rng.standard_normal(shape) for key, shape in _gradient_shapes(sizes).items()}
         expected = solutions.update_parameters(copy.deepcopy(parameters), gradients, lr)
         cases.append(Case(f"{sizes.label} sizes, lr={lr}", (parameters, gradients, lr),
-                          {key: expected[key] for key in solutions.PARAMETER_KEYS}))
+                          {key: expected[key] for key in rnn_utils.PARAMETER_KEYS}))
     return cases
 
 

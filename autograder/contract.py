@@ -1,5 +1,6 @@
 """Facts of the learner API that every grading stage shares (see shared brief §1)."""
-from solutions import GRADED_FUNCTIONS, GRADIENT_KEYS, PARAMETER_KEYS
+from learner_helpers.rnn_utils import GRADIENT_KEYS, PARAMETER_KEYS
+from solutions import GRADED_FUNCTIONS
 
 # Points per graded function; the notebooks' autograder cells carry exactly these.
 POINTS = {

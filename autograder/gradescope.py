@@ -38,7 +38,7 @@ PYTHON_VARIABLE = "AUTOGRADER_PYTHON"
 NOTEBOOK = "rnn_gradients.ipynb"
 # Top-level packages `python -m autograder grade` imports (checked with sys.modules); dependencies come from metadata.
 GRADER_PACKAGES = ("numpy", "pyseccomp", "rich")
-BUNDLED_PACKAGES = ("autograder", "solutions")
+BUNDLED_PACKAGES = ("autograder", "solutions", "learner_helpers")
 CONFIG_FILE = "gradescope_config.json"
 GRADE_TIMEOUT = 600  # seconds for the whole submission; the batch grader bounds each call itself
 REPO = Path(__file__).resolve().parents[1]
@@ -235,7 +235,7 @@ def build_bundle(out, grade_args=(), notebook=NOTEBOOK, visibility="visible"):
 
     Returns:
     the zip's path. It holds setup.sh, run_autograder, requirements.txt (pinned), the config,
-    the autograder/ and solutions/ packages (the reference stays on Gradescope's side) and the
+    the autograder/, solutions/ and learner_helpers/ packages (the reference stays on Gradescope's side) and the
     public modules the notebook imports (`bundled_helpers`).
     """
     if visibility not in VISIBILITIES:
@@ -264,7 +264,8 @@ def bundled_helpers():
     for helper in LEARNER_HELPERS:
         files.add(helper)
         files.update(helper.parent.glob("*.npz"))
-    return sorted(path for path in files if path.is_file() and REPO / BUNDLED_PACKAGES[1] not in path.parents)
+    return sorted(path for path in files if path.is_file()
+                  and not any(REPO / package in path.parents for package in BUNDLED_PACKAGES))
 
 
 def _add_text(bundle, name, text, executable=False):

@@ -15,9 +15,9 @@ from typing import Callable
 
 import numpy as np
 
-import solutions
 from autograder import cases as grading_cases
 from autograder.compare import is_close
+from autograder.contract import GRADIENT_KEYS, PARAMETER_KEYS
 
 
 @dataclass(frozen=True)
@@ -246,7 +246,7 @@ def _clip(gradients, max_value, low=None, high=None, skip=(), by_norm=False):
     low = -max_value if low is None else low
     high = max_value if high is None else high
     result = {}
-    for key in solutions.GRADIENT_KEYS:
+    for key in GRADIENT_KEYS:
         g = gradients[key]
         if key in skip:
             result[key] = g
@@ -262,7 +262,7 @@ CLIP = (
     Mistake("clip rebinds a local name and returns unclipped arrays",
             "g = np.clip(g, ...) only rebinds the name g; the dict still holds the old arrays. Write the result back "
             "(gradients[key] = np.clip(...)) or clip in place (np.clip(..., out=gradients[key])).",
-            lambda gradients, max_value: _clip(gradients, max_value, skip=solutions.GRADIENT_KEYS)),
+            lambda gradients, max_value: _clip(gradients, max_value, skip=GRADIENT_KEYS)),
     Mistake("clipped to [0, maxValue]", "The lower bound is -maxValue: np.clip(g, -maxValue, maxValue).",
             lambda gradients, max_value: _clip(gradients, max_value, low=0)),
     Mistake("only the upper bound applied", "Entries below -maxValue must become -maxValue too.",
@@ -275,14 +275,14 @@ CLIP = (
 ) + tuple(Mistake(f"{key} not clipped", "Every one of the five gradients dWax, dWaa, dWya, dba, dby must be clipped.",
                   functools.partial(lambda gradients, max_value, key: _clip(gradients, max_value, skip=(key,)),
                                     key=key))
-          for key in solutions.GRADIENT_KEYS)
+          for key in GRADIENT_KEYS)
 
 
 # ---- update_parameters(parameters, gradients, lr) -> {"Wax", "Waa", "Wya", "ba", "by"} -----------------
 
 def _update(parameters, gradients, lr, sign=-1, step=lambda lr, d: lr * d, frozen=()):
     return {key: parameters[key] if key in frozen else parameters[key] + sign * step(lr, gradients["d" + key])
-            for key in solutions.PARAMETER_KEYS}
+            for key in PARAMETER_KEYS}
 
 
 UPDATE = (
@@ -296,7 +296,7 @@ UPDATE = (
             functools.partial(_update, frozen=("ba", "by"))),
 ) + tuple(Mistake(f"{key} not updated", "Every one of the five parameters moves: W -= lr * dW for each.",
                   functools.partial(_update, frozen=(key,)))
-          for key in solutions.PARAMETER_KEYS)
+          for key in PARAMETER_KEYS)
 
 
 CATALOGUE = {

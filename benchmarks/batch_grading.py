@@ -68,7 +68,7 @@ def learner_mix(n, hostile_every=100):
 def write_course(root, learners):
     """A course root with source/, release/, the config, and submitted/<student>/<assignment>/ per learner."""
     root.mkdir()
-    for name in ("nbgrader_config.py", "autograder", "solutions", "source", "release"):
+    for name in ("nbgrader_config.py", "autograder", "solutions", "learner_helpers", "source", "release"):
         copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy
         copy(ROOT / name, root / name, **({"ignore": shutil.ignore_patterns("__pycache__")} if (ROOT / name).is_dir() else {}))
     release = nbformat.read(root / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)

@@ -76,9 +76,10 @@ def best_of(repeats, function):
 
 def rnn_timings(repeats=3):
     """(reference forward + backward seconds, bare-matmul seconds) at SIZES."""
+    from learner_helpers import rnn_utils
     import solutions
 
-    x, a0, parameters = solutions.random_problem(SIZES["n_x"], SIZES["n_a"], SIZES["n_y"], SIZES["m"],
+    x, a0, parameters = rnn_utils.random_problem(SIZES["n_x"], SIZES["n_a"], SIZES["n_y"], SIZES["m"],
                                                  SIZES["T_x"], seed=0, scale=0.1)
     da = np.random.default_rng(1).standard_normal((SIZES["n_a"], SIZES["m"], SIZES["T_x"]))
 

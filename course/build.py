@@ -1,6 +1,6 @@
 """Assemble the assignment notebook from code, check it, write source/<assignment>/, run nbgrader for release/.
 
-source/ and release/ are generated files: change the content in course/ (or solutions/) and rebuild.
+source/ and release/ are generated files: change the content in course/ (or solutions/, learner_helpers/) and rebuild.
 """
 import os
 import shutil
@@ -24,10 +24,10 @@ PUBLIC_TESTS = Path("course", "public_tests.py")
 PUBLIC_TESTS_DATA = "public_tests_data.npz"
 # The learners' nbgrader settings (validate_all), shipped beside the notebook under nbgrader's file name.
 STUDENT_CONFIG = (Path("course", "student_nbgrader_config.py"), "nbgrader_config.py")
-# Modules from solutions/ that learners get beside the notebook (copied, never edited in source/).
+# The public modules that learners get beside the notebook (copied, never edited in source/).
 SHIPPED_HELPERS = (
-    Path("solutions", "rnn_utils.py"),
-    Path("solutions", "gradient_lab.py"),
+    Path("learner_helpers", "rnn_utils.py"),
+    Path("learner_helpers", "gradient_lab.py"),
 )
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 # Experiment slot name -> function returning the cells that replace the slot's placeholder cell

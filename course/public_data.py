@@ -11,6 +11,7 @@ import zipfile
 
 import numpy as np
 
+from learner_helpers import rnn_utils
 import solutions
 from autograder.grading import DEFAULT_SEED
 
@@ -40,14 +41,14 @@ def public_cases(seed=PUBLIC_SEED):
 
 def _problem(seed):
     # Random biases and output weights: a bug in the output layer or a missing bias changes the result.
-    x, a0, parameters = solutions.random_problem(**SIZES, seed=seed, scale=0.8)
+    x, a0, parameters = rnn_utils.random_problem(**SIZES, seed=seed, scale=0.8)
     return {"x": x, "a0": a0, "parameters": parameters}
 
 
 def _cell_forward_case(problem):
     xt, a_prev, parameters = problem["x"][:, :, 0], problem["a0"], problem["parameters"]
     a_next, yt_pred, _ = solutions.rnn_cell_forward(xt, a_prev, parameters)
-    from_a_prev = solutions.softmax(parameters["Wya"] @ a_prev + parameters["by"])
+    from_a_prev = rnn_utils.softmax(parameters["Wya"] @ a_prev + parameters["by"])
     return {"in": {"xt": xt, "a_prev": a_prev, "parameters": parameters},
             "out": {"a_next": a_next, "yt_pred": yt_pred},
             "hint": {"yt_pred": {"from_a_prev": from_a_prev}}}

@@ -7,7 +7,7 @@ Size letters: n_x input size, n_a hidden size, n_y output size, m examples (colu
 """
 import numpy as np
 
-from solutions.rnn_utils import softmax
+from learner_helpers.rnn_utils import softmax
 
 
 def rnn_cell_forward(xt, a_prev, parameters):

@@ -43,8 +43,8 @@ def run_cells(implementation):
 
 
 def main(argv):
-    # gradient_lab from solutions/ (its source of truth), public_tests and its data from the shipped folder.
-    sys.path[:0] = [str(ROOT / "solutions"), str(ROOT / "source" / "rnn_gradients"), str(ROOT), str(ROOT / "tests")]
+    # gradient_lab from learner_helpers/ (its source of truth), public_tests and its data from the shipped folder.
+    sys.path[:0] = [str(ROOT / "learner_helpers"), str(ROOT / "source" / "rnn_gradients"), str(ROOT), str(ROOT / "tests")]
     print(json.dumps({"outputs": run_cells(argv[1])}))
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from nbgrader.nbgraderformat import MetadataValidator
 
+from learner_helpers import rnn_utils
 import solutions
 from autograder.contract import POINTS
 from autograder.grading import DEFAULT_SEED
@@ -129,7 +130,7 @@ def test_shipped_files_are_copies_of_their_single_source():
 def test_public_data_uses_a_seed_other_than_the_graders():
     """Are the public expected values computed on inputs the hidden graders never use?"""
     assert PUBLIC_SEED != DEFAULT_SEED
-    graders_x = solutions.random_problem(4, 5, 3, 2, 3, seed=DEFAULT_SEED)[0]
+    graders_x = rnn_utils.random_problem(4, 5, 3, 2, 3, seed=DEFAULT_SEED)[0]
     public_x = public_cases()["rnn_forward"]["in"]["x"]
     assert not np.isin(np.round(graders_x, 12), np.round(public_x, 12)).any()
 

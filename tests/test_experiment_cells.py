@@ -15,7 +15,7 @@ from nbgrader.preprocessors import ClearSolutions
 from course import experiments
 from course.cells import BEGIN_SOLUTION, END_SOLUTION
 from course_helpers import NOTEBOOK, RELEASE_DIR, ROOT, SOURCE_DIR
-from solutions.gradient_lab import FAILS, HOLDS, WARNING
+from learner_helpers.gradient_lab import FAILS, HOLDS, WARNING
 
 LEARNER_FUNCTIONS = ("rnn_forward", "rnn_backward", "rnn_cell_backward", "clip", "update_parameters")
 

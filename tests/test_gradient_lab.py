@@ -16,7 +16,7 @@ matplotlib.use("Agg")
 
 import solutions  # noqa: E402
 from course_helpers import load_public_tests  # noqa: E402
-from solutions import gradient_lab as lab  # noqa: E402
+from learner_helpers import gradient_lab as lab  # noqa: E402
 
 LEARNER_FUNCTIONS = (solutions.rnn_forward, solutions.rnn_backward, solutions.clip, solutions.update_parameters)
 SMALL_CLIPPING = dict(seeds=3, iterations=12)

@@ -23,7 +23,7 @@ from course_helpers import ROOT
 
 pytestmark = pytest.mark.slow
 
-BUILD_INPUTS = ("course", "solutions", "autograder", "nbgrader_config.py")
+BUILD_INPUTS = ("course", "solutions", "learner_helpers", "autograder", "nbgrader_config.py")
 GENERATED = ("source", "release")
 
 

@@ -33,7 +33,7 @@ from tests.learner_files import FIXTURES, broken_functions, render_learner_noteb
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
-COURSE_INPUTS = ("autograder", "solutions", "source", "nbgrader_config.py")
+COURSE_INPUTS = ("autograder", "solutions", "learner_helpers", "source", "nbgrader_config.py")
 SAMPLES = {  # student -> fixtures rendered together into one learner notebook (none: the reference itself)
     "correct": (),
     "alternative": ("alternatives/einsum_and_own_softmax.py",),

@@ -10,6 +10,7 @@ import pytest
 
 import solutions
 from course_helpers import load_public_tests
+from learner_helpers import rnn_utils
 from solutions import rnn_cell_backward
 
 public = load_public_tests()
@@ -23,7 +24,7 @@ def run_public_test(name, function):
 
 def yt_pred_from_a_prev(xt, a_prev, parameters):
     a_next, _, cache = solutions.rnn_cell_forward(xt, a_prev, parameters)
-    return a_next, solutions.softmax(parameters["Wya"] @ a_prev + parameters["by"]), cache
+    return a_next, rnn_utils.softmax(parameters["Wya"] @ a_prev + parameters["by"]), cache
 
 
 def forgets_output_bias(xt, a_prev, parameters):
@@ -105,7 +106,7 @@ def loops_forward_in_time(da, caches):
 # ---------------------------------------------------------------- clip and update_parameters
 
 def clip_rebinds_local(gradients, maxValue):
-    for key in solutions.GRADIENT_KEYS:
+    for key in rnn_utils.GRADIENT_KEYS:
         value = gradients[key]
         value = np.clip(value, -maxValue, maxValue)  # noqa: F841 -- the mistake: the dict keeps the old array
     return gradients
@@ -123,7 +124,7 @@ def clip_pushes_everything_to_the_bounds(gradients, maxValue):
 
 def clip_on_a_copy(gradients, maxValue):  # the 2021 course version: correct
     clipped = copy.deepcopy(gradients)
-    for key in solutions.GRADIENT_KEYS:
+    for key in rnn_utils.GRADIENT_KEYS:
         clipped[key] = np.clip(clipped[key], -maxValue, maxValue)
     return clipped
 

@@ -10,6 +10,7 @@ import time
 import numpy as np
 import pytest
 
+from learner_helpers import rnn_utils
 import solutions
 from autograder.contract import GRADED_FUNCTIONS, POINTS
 from autograder.grading import grade_submission
@@ -78,7 +79,7 @@ def test_infinite_loop_is_stopped_and_reported_as_a_timeout(sandbox_host):
     first = runner.call("rnn_backward", da, [], timeout=1.0)
     second = runner.call("rnn_backward", da, [], timeout=1.0)
     elapsed = time.monotonic() - start
-    after = runner.call("clip", {key: np.ones((2, 2)) for key in solutions.GRADIENT_KEYS}, 0.5)
+    after = runner.call("clip", {key: np.ones((2, 2)) for key in rnn_utils.GRADIENT_KEYS}, 0.5)
     runner.close()
     assert first.status == TIMEOUT and "did not return within 1 s" in first.message
     assert second.status == TIMEOUT and elapsed < 2.0
@@ -89,10 +90,10 @@ def test_exits_are_results_and_exiting_statements_are_skipped(sandbox_host):
     """Do sys.exit and os._exit at import and in functions become per-function results, not a lost submission?"""
     runner = SandboxRunner(sandbox_host, cells_of(with_fixture("sandbox/exits.py")))
     assert runner.available() == set(GRADED_FUNCTIONS)
-    gradients = {key: np.ones((2, 2)) for key in solutions.GRADIENT_KEYS}
+    gradients = {key: np.ones((2, 2)) for key in rnn_utils.GRADIENT_KEYS}
     clip = runner.call("clip", gradients, 0.5)
     backward = runner.call("rnn_backward", np.zeros((5, 2, 3)), [])
-    forward = runner.call("rnn_forward", *solutions.random_problem(3, 5, 2, 2, 3)[:3])
+    forward = runner.call("rnn_forward", *rnn_utils.random_problem(3, 5, 2, 2, 3)[:3])
     runner.close()
     assert clip.status == EXCEPTION and "SystemExit" in clip.message
     assert backward.status == CRASHED and forward.status == OK
@@ -103,7 +104,7 @@ def test_exits_are_results_and_exiting_statements_are_skipped(sandbox_host):
 def test_state_persists_between_calls_so_first_call_only_answers_are_visible(sandbox_host):
     """Does a function that is right only on its first call give a different answer on the second?"""
     runner = SandboxRunner(sandbox_host, cells_of(with_fixture("sandbox/first_call_only.py")))
-    x, a0, parameters = solutions.random_problem(3, 4, 2, 2, 1, seed=3)
+    x, a0, parameters = rnn_utils.random_problem(3, 4, 2, 2, 1, seed=3)
     cache = solutions.rnn_cell_forward(x[:, :, 0], a0, parameters)[2]
     da_next = np.ones((4, 2))
     first, second = (runner.call("rnn_cell_backward", da_next, cache) for _ in range(2))
@@ -115,7 +116,7 @@ def test_state_persists_between_calls_so_first_call_only_answers_are_visible(san
 def test_mutated_inputs_are_reported_and_never_reach_the_grader(sandbox_host):
     """With keep_args, does the grader see what the function did to its inputs, while its own arrays stay intact?"""
     runner = SandboxRunner(sandbox_host, cells_of(with_fixture("sandbox/mutate_inputs.py")))
-    x, a0, parameters = solutions.random_problem(3, 4, 2, 2, 3, seed=5)
+    x, a0, parameters = rnn_utils.random_problem(3, 4, 2, 2, 3, seed=5)
     kept = x.copy(), parameters["Waa"].copy()
     outcome = runner.call("rnn_forward", x, a0, parameters, keep_args=True)
     runner.close()

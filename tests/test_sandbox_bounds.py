@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import solutions
+from learner_helpers import rnn_utils
 from autograder.batch import UID_LOCK_DIR, grade_one, grader_version
 from autograder.contract import GRADED_FUNCTIONS, POINTS
 from autograder.runner import GARBAGE, OK, TIMEOUT
@@ -44,7 +44,7 @@ def test_a_child_that_forges_its_reply_and_stops_reading_cannot_hang_the_worker(
     """After a function answers on the socket by itself and then never reads again, does the next call
     (whose arguments do not fit in the socket's buffer) end as a timeout instead of blocking the worker?"""
     runner = SandboxRunner(sandbox_host, cells_of(with_fixture("sandbox/forged_reply.py")))
-    gradients = {key: np.full((2, 2), 3.0) for key in solutions.GRADIENT_KEYS}
+    gradients = {key: np.full((2, 2), 3.0) for key in rnn_utils.GRADIENT_KEYS}
     forged = runner.call("clip", gradients, 1.0)
     big = np.zeros((2 ** 20, 4))  # 32 MB of arguments: the child must read them for the send to finish
     finished, outcome = _in_a_thread(lambda: runner.call("rnn_cell_forward", big, big, {}), wait=20)
@@ -126,7 +126,7 @@ def test_one_array_referenced_many_times_is_refused_not_multiplied(sandbox_host)
     """Is a small reply that references one 4 MB array 60 times (240 MB once decoded) garbage, not 240 MB
     in the worker, while the other functions keep their points?"""
     runner = SandboxRunner(sandbox_host, cells_of(with_fixture("sandbox/shared_array_bomb.py")))
-    x, a0, parameters = solutions.random_problem(3, 4, 2, 2, 3, seed=5)
+    x, a0, parameters = rnn_utils.random_problem(3, 4, 2, 2, 3, seed=5)
     outcome = runner.call("rnn_forward", x, a0, parameters)
     runner.close()
     assert outcome.status == GARBAGE and "size limit" in outcome.message, outcome

@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 import solutions
-from solutions import random_problem
+from learner_helpers import rnn_utils
+from learner_helpers.rnn_utils import random_problem
 
 SHAPE_SETS = [  # (n_x, n_a, n_y, m, T_x)
     (3, 5, 2, 4, 6),
@@ -85,10 +86,10 @@ def test_forward_is_the_cell_applied_left_to_right():
 
 def test_clip_bounds_every_gradient_and_keeps_in_range_values():
     rng = np.random.default_rng(0)
-    grads = {key: rng.standard_normal((3, 2)) * 10 for key in solutions.GRADIENT_KEYS}
+    grads = {key: rng.standard_normal((3, 2)) * 10 for key in rnn_utils.GRADIENT_KEYS}
     before = {key: value.copy() for key, value in grads.items()}
     clipped = solutions.clip(grads, 5.0)
-    for key in solutions.GRADIENT_KEYS:
+    for key in rnn_utils.GRADIENT_KEYS:
         np.testing.assert_array_equal(clipped[key], np.clip(before[key], -5, 5))
 
 
@@ -97,5 +98,5 @@ def test_update_parameters_moves_every_parameter_against_its_gradient():
     grads = {"d" + key: np.ones_like(value) for key, value in parameters.items()}
     before = {key: value.copy() for key, value in parameters.items()}
     updated = solutions.update_parameters(parameters, grads, 0.1)
-    for key in solutions.PARAMETER_KEYS:
+    for key in rnn_utils.PARAMETER_KEYS:
         np.testing.assert_allclose(updated[key], before[key] - 0.1)

@@ -32,7 +32,7 @@ from autograder.wire import codec, frames
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Public modules learners get beside the notebook; a child's scratch folder holds copies, so the
 # notebook's `from rnn_utils import ...` and `from public_tests import ...` lines work there too.
-LEARNER_HELPERS = (PROJECT_ROOT / "solutions" / "rnn_utils.py",
+LEARNER_HELPERS = (PROJECT_ROOT / "learner_helpers" / "rnn_utils.py",
                    PROJECT_ROOT / "release" / "rnn_gradients" / "public_tests.py")
 # The notebook's experiment lab (and its plotting) is not needed to grade and not in the sandbox:
 # its imports and the experiment statements that use it are skipped without an error.
