@@ -10,8 +10,6 @@ ones (endless loops, memory hogs, fork bombs). Then, measured in the same run:
 and prints the throughput ratio and whether both graders gave the K submissions the same totals.
 """
 import argparse
-import ast
-import inspect
 import json
 import os
 import resource
@@ -25,9 +23,8 @@ from pathlib import Path
 
 import nbformat
 
-import solutions
 from course.build import ASSIGNMENT, NOTEBOOK, nbgrader_environment
-from tests.learner_files import fixture_paths
+from tests.learner_files import fixture_paths, learner_cells
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = {"infinite_loop": ROOT / "tests/fixtures/hostile/infinite_loop.py",
@@ -35,33 +32,29 @@ HOSTILE = {"infinite_loop": ROOT / "tests/fixtures/hostile/infinite_loop.py",
            "fork_bomb": ROOT / "tests/fixtures/sandbox/fork_bomb.py"}
 
 
-def function_sources(fixture_text=""):
-    """{graded function: source of its definition}: the reference, replaced by the fixture's definitions."""
-    sources = {name: inspect.getsource(getattr(solutions, name)) for name in solutions.GRADED_FUNCTIONS}
-    tree = ast.parse(fixture_text)
-    preamble = "".join(ast.get_source_segment(fixture_text, node) + "\n" for node in tree.body
-                       if isinstance(node, (ast.Import, ast.ImportFrom)))
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and node.name in sources:
-            sources[node.name] = preamble + ast.get_source_segment(fixture_text, node)
-    return sources
-
-
 def learner_mix(n, hostile_every=100):
-    """N (kind, function sources): 1 hostile in `hostile_every` (loop, memory, fork in turn; 0: none),
+    """N (kind, {graded function: solution cell source}), rendered from the reference and the fixtures
+    (tests.learner_files.learner_cells): 1 hostile in `hostile_every` (loop, memory, fork in turn; 0: none),
     40% buggy, the rest correct."""
     mutants = fixture_paths("mutants")
     hostile = list(HOSTILE.values())
+    rendered = {}
+
+    def cells(*fixtures):  # a learner's cells are read, never changed: render each fixture once
+        if fixtures not in rendered:
+            rendered[fixtures] = learner_cells(*fixtures)
+        return rendered[fixtures]
+
     mix = []
     for number in range(n):
         if hostile_every and number % hostile_every == hostile_every // 2:
             path = hostile[(number // hostile_every) % len(hostile)]
-            mix.append((path.stem, function_sources(path.read_text())))
+            mix.append((path.stem, cells(path)))
         elif number % 5 in (1, 3):
             path = mutants[number % len(mutants)]
-            mix.append((path.stem, function_sources(path.read_text())))
+            mix.append((path.stem, cells(path)))
         else:
-            mix.append(("correct", function_sources()))
+            mix.append(("correct", cells()))
     return mix
 
 

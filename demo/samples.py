@@ -1,18 +1,16 @@
 """The sample class the demo and the lifecycle tests grade: what each student writes into the notebook.
 
-A student fetches the released notebook and fills in the six functions. Correct answers are the
-reference's own source (read from `solutions` at run time, never copied); mistakes are that source
-with one named edit; hostile answers attack the grader (shared brief §3). Some students also damage
-the notebook (edit a locked test, delete cells) or hand it in under another name, and two arrive
-through an LMS download (zip) instead of nbgrader's exchange.
+A student fetches the released notebook and fills in the six functions. Their answers are built the way
+every test builds a learner submission (tests/learner_files.py): the reference's own source (read from
+`solutions` at run time, never copied) with mutant fixtures of tests/fixtures/mutants/ on top, each a
+known mistake. Hostile answers attack the grader (shared brief §3). Some students also damage the
+notebook (edit a locked test, delete cells) or hand it in under another name, and two arrive through an
+LMS download (zip) instead of nbgrader's exchange.
 """
-import inspect
-import textwrap
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Optional, Tuple
 
-import solutions
-from autograder.contract import GRADED_FUNCTIONS
+from tests.learner_files import learner_cells
 
 EXCHANGE, LMS = "exchange", "lms"
 # What a student writes into each manually graded answer cell (nbgrader's placeholder text is replaced).
@@ -20,31 +18,13 @@ ANSWER_PLACEHOLDER = "YOUR ANSWER HERE"
 WRITTEN_ANSWER = ("The gradient reaching an early timestep is a product of many Jacobians, so it shrinks or grows "
                   "geometrically with the distance; my plots show it.")
 
-
-def correct(name):
-    """Source of the reference implementation of `name`, as a student would type it into the cell."""
-    return textwrap.dedent(inspect.getsource(getattr(solutions, name)))
-
-
-def mistake(name, old, new):
-    """The reference source of `name` with the text `old` replaced by `new` (which must occur exactly once)."""
-    source = correct(name)
-    if source.count(old) != 1:
-        raise ValueError(f"{name}: expected {old!r} exactly once in the reference source")
-    return source.replace(old, new)
-
-
-def all_correct():
-    return {name: correct(name) for name in GRADED_FUNCTIONS}
-
-
-TANH_DERIVATIVE_MISSING = ("(1 - a_next ** 2) * da_next", "da_next")
-NOT_SUMMED = ("dWaa += grads", "dWaa = grads")
-ONLY_UPSTREAM = ("da[:, :, t] + da_prev", "da[:, :, t]")
-PREDICT_FROM_A_PREV = ("softmax(Wya @ a_next + by)", "softmax(Wya @ a_prev + by)")
-CLIP_REBINDS = ("np.clip(gradients[key], -maxValue, maxValue, out=gradients[key])",
-                "clipped = np.clip(gradients[key], -maxValue, maxValue)")
-WRONG_SIGN = ("parameters[key] -= lr", "parameters[key] += lr")
+# The students' mistakes: mutant fixtures (tests/fixtures/mutants/), each breaking the function it names.
+TANH_DERIVATIVE_MISSING = "mutants/cell_backward_tanh_derivative_missing.py"
+NOT_SUMMED = "mutants/backward_dwaa_overwritten.py"
+ONLY_UPSTREAM = "mutants/backward_feeds_only_da_t.py"
+PREDICT_FROM_A_PREV = "mutants/cell_yt_pred_from_a_prev.py"
+CLIP_REBINDS = "mutants/clip_rebinds_local.py"
+WRONG_SIGN = "mutants/update_adds_gradient.py"
 
 HOSTILE_SETUP = '''\
 import builtins, numpy as np
@@ -152,28 +132,25 @@ def edit_locked_test_and_delete_cells(nb):
 def sample_class():
     """The sample students, in a fixed order (list of SampleStudent)."""
     return [
-        SampleStudent("ada", "everything correct", all_correct()),
+        SampleStudent("ada", "everything correct", learner_cells()),
         SampleStudent("ben", "partly correct: tanh' missing in rnn_cell_backward (rnn_backward, which calls it, "
                              "keeps its points), clip rebinds a local",
-                      {**all_correct(), "rnn_cell_backward": mistake("rnn_cell_backward", *TANH_DERIVATIVE_MISSING),
-                       "clip": mistake("clip", *CLIP_REBINDS)}),
+                      learner_cells(TANH_DERIVATIVE_MISSING, CLIP_REBINDS)),
         SampleStudent("cleo", "typical mistakes: y from a_prev, dWaa not summed, + instead of - in the update",
-                      {**all_correct(), "rnn_cell_forward": mistake("rnn_cell_forward", *PREDICT_FROM_A_PREV),
-                       "rnn_backward": mistake("rnn_backward", *NOT_SUMMED),
-                       "update_parameters": mistake("update_parameters", *WRONG_SIGN)}, checks_first=False),
+                      learner_cells(PREDICT_FROM_A_PREV, NOT_SUMMED, WRONG_SIGN), checks_first=False),
         SampleStudent("dan", "hostile: patches numpy and builtins, reads the reference, lies, loops, exits",
                       dict(HOSTILE), extra_code=HOSTILE_SETUP, checks_first=False, writes_answers=False),
         SampleStudent("eve", "correct, but edited a locked test cell and deleted two cells",
-                      all_correct(), damage=(edit_locked_test_and_delete_cells,
+                      learner_cells(), damage=(edit_locked_test_and_delete_cells,
                                              "edited rnn_forward_public_tests, deleted clip_hidden_tests and "
                                              "update_parameters_public_tests")),
         SampleStudent("finn", "one mistake (only upstream da), notebook renamed before submitting",
-                      {**all_correct(), "rnn_backward": mistake("rnn_backward", *ONLY_UPSTREAM)},
+                      learner_cells(ONLY_UPSTREAM),
                       file_name="rnn_gradients_finn_final.ipynb", checks_first=False),
         SampleStudent("gus", "handed in the released notebook without answering anything", writes_answers=False),
-        SampleStudent("hana", "everything correct, downloaded from the LMS", all_correct(), route=LMS),
+        SampleStudent("hana", "everything correct, downloaded from the LMS", learner_cells(), route=LMS),
         SampleStudent("ivo", "tanh' missing, resubmitted through the LMS (which renamed the file)",
-                      {**all_correct(), "rnn_cell_backward": mistake("rnn_cell_backward", *TANH_DERIVATIVE_MISSING)},
+                      learner_cells(TANH_DERIVATIVE_MISSING),
                       file_name="rnn_gradients-1.ipynb", route=LMS),
     ]
 

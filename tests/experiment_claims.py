@@ -1,6 +1,10 @@
 """Run every experiment cell of the notebook on one learner implementation; print what the learner would see.
 
-    python tests/experiment_claims.py IMPLEMENTATION
+    python tests/experiment_claims.py LEARNER
+
+LEARNER is "reference" or a fixture file of a correct learner under tests/fixtures/ (e.g.
+"alternatives/experiments_einsum.py"), rendered on top of the reference as every test renders learners
+(tests/learner_files.py).
 
 Run in a fresh interpreter (tests/test_experiment_cells.py does it once per BLAS kernel, chosen with
 OPENBLAS_CORETYPE before numpy is imported). The code cells come from course.experiments, in notebook order,
@@ -14,6 +18,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+LAB_FUNCTIONS = ("rnn_forward", "rnn_cell_backward", "rnn_backward", "clip", "update_parameters")  # what experiments take
 
 
 def experiment_code_cells():
@@ -23,15 +28,16 @@ def experiment_code_cells():
             if cell.cell_type == "code" and "gradient_lab." in cell.source]
 
 
-def run_cells(implementation):
-    """Execute the experiment cells with `implementation`'s functions; the stdout of each, as a list."""
+def run_cells(learner):
+    """Execute the experiment cells with `learner`'s functions; the stdout of each, as a list."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from lab_learners import IMPLEMENTATIONS
+    from learner_files import FIXTURES, learner_namespace
 
-    namespace = dict(IMPLEMENTATIONS[implementation])
+    functions = learner_namespace(None if learner == "reference" else FIXTURES / learner)
+    namespace = {name: functions[name] for name in LAB_FUNCTIONS}
     outputs = []
     for source in experiment_code_cells():
         captured = io.StringIO()

@@ -15,7 +15,7 @@ from autograder.batch import TIMING_FIELDS, grade_one, grader_version
 from autograder.contract import GRADED_FUNCTIONS
 from autograder.child.host import live_processes
 from autograder.submissions import find_submissions
-from tests.learners import FIXTURES, correct_source, with_fixture
+from tests.learner_files import FIXTURES, fixture_text, render_learner_source
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +27,7 @@ HOSTILE = ["exits.py", "infinite_loop.py", "fork_bomb.py", "memory_hog.py", "dis
 def make_batch(folder, correct=14, buggy=10):
     """A folder of learner files: correct, buggy (one known bug each), hostile, and broken ones."""
     folder.mkdir()
-    source = correct_source()
+    source = render_learner_source()
     for number in range(correct):
         (folder / f"correct_{number:02d}.py").write_text(source)
     for number in range(buggy):
@@ -35,7 +35,7 @@ def make_batch(folder, correct=14, buggy=10):
         assert old in source, old
         (folder / f"buggy_{number:02d}.py").write_text(source.replace(old, new))
     for name in HOSTILE:
-        (folder / f"hostile_{name}").write_text(with_fixture(f"sandbox/{name}"))
+        (folder / f"hostile_{name}").write_text(render_learner_source(fixture_text(f"sandbox/{name}")))
     (folder / "invalid.ipynb").write_text((FIXTURES / "ordinary" / "invalid_json.ipynb").read_text())
     (folder / "syntax_error.py").write_text("def rnn_forward(:\n")
     return folder
@@ -144,7 +144,7 @@ def test_batch_equals_one_by_one(tmp_path, sandbox_host, uid_base):
 def test_refuses_without_isolation_unless_told(tmp_path, uid_base):
     """Without Landlock (simulated), does the CLI refuse and say why, and run with a loud warning under --no-isolation?"""
     (tmp_path / "batch").mkdir()
-    (tmp_path / "batch" / "ok.py").write_text(correct_source())
+    (tmp_path / "batch" / "ok.py").write_text(render_learner_source())
     (tmp_path / "batch" / "bad.ipynb").write_text("{")
     pretend = {"AUTOGRADER_SANDBOX_PRETEND_MISSING": "landlock"}
     refused = run_cli(tmp_path / "batch", "--out", tmp_path / "r.jsonl", uid_base=uid_base, env=pretend)
@@ -168,7 +168,7 @@ def test_a_changed_file_under_a_graded_id_is_regraded(tmp_path, uid_base):
     """After a learner fixes their file (same name), does a rerun without --force grade the new content?"""
     batch = tmp_path / "batch"
     batch.mkdir()
-    source = correct_source()
+    source = render_learner_source()
     (batch / "alice.py").write_text(source.replace("dWaa += ", "dWaa = "))
     (batch / "bob.py").write_text(source)
     out = tmp_path / "results.jsonl"

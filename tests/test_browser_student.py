@@ -14,13 +14,15 @@ import pytest
 
 import browser
 from autograder.contract import GRADED_FUNCTIONS
-from demo.samples import ANSWER_PLACEHOLDER, TANH_DERIVATIVE_MISSING, WRITTEN_ANSWER, correct, mistake
 from course_helpers import NOTEBOOK, RELEASE_DIR, load_public_tests
+from demo.samples import ANSWER_PLACEHOLDER, TANH_DERIVATIVE_MISSING, WRITTEN_ANSWER
+from tests.learner_files import learner_cells
 
 pytestmark = pytest.mark.slow
 RELEASED = nbformat.read(RELEASE_DIR / NOTEBOOK, as_version=4)
 HINTS = load_public_tests(RELEASE_DIR).HINTS
-BUGGY_CELL_BACKWARD = mistake("rnn_cell_backward", *TANH_DERIVATIVE_MISSING)
+CORRECT_CELLS = learner_cells()
+BUGGY_CELL_BACKWARD = learner_cells(TANH_DERIVATIVE_MISSING)["rnn_cell_backward"]
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +99,7 @@ def test_correct_work_runs_all_with_every_figure_and_validates(lab, browser_page
     name = fresh_notebook(lab, "finished")
     browser.open_notebook(page, lab, name)
     for function in GRADED_FUNCTIONS:
-        browser.set_cell_source(page, index_of(function), correct(function))
+        browser.set_cell_source(page, index_of(function), CORRECT_CELLS[function])
     for index in written_question_cells():
         browser.set_cell_source(page, index, RELEASED.cells[index].source.replace(ANSWER_PLACEHOLDER, WRITTEN_ANSWER))
     browser.save_notebook(page)

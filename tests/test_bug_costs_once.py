@@ -8,8 +8,7 @@ import pytest
 from autograder.contract import POINTS
 from autograder.grading import grade_submission
 from autograder.sandbox import SandboxRunner
-from tests.learner_files import render_learner_source
-from tests.learners import cells_of, fixture_text
+from tests.learner_files import cells_of, fixture_text, render_learner_source
 
 pytestmark = pytest.mark.slow
 

@@ -129,8 +129,8 @@ def test_a_dask_workers_host_that_dies_is_restarted_and_the_submission_still_gra
     from autograder.sandbox import Limits
     monkeypatch.setattr(batch, "SANDBOX_UID_BASE", uid_base)
     monkeypatch.setattr(batch, "_worker", {})
-    from tests.test_batch_cli import correct_source
-    (tmp_path / "correct.py").write_text(correct_source())
+    from tests.learner_files import render_learner_source
+    (tmp_path / "correct.py").write_text(render_learner_source())
     submission, = find_submissions([tmp_path / "correct.py"])
     version = batch.grader_version()
     try:

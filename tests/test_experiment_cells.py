@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import nbformat.v4 as nbf
@@ -73,10 +74,12 @@ def test_each_experiment_comes_after_the_functions_it_runs(directory):
     assert experiment_count == 5
 
 
-# Each correct implementation of tests/lab_learners.py under another OpenBLAS kernel (set before numpy loads):
-# Haswell (AVX2 + FMA), Sandybridge (AVX, no FMA), Nehalem (SSE only) and SkylakeX (AVX-512) round differently.
-KERNEL_CASES = [("Haswell", "einsum"), ("Sandybridge", "collect_then_sum"), ("Nehalem", "concatenated"),
-                ("SkylakeX", "reference")]
+# Correct learners written differently (tests/fixtures/alternatives/experiments_*.py) and the reference, each under
+# another OpenBLAS kernel (set before numpy loads): Haswell (AVX2 + FMA), Sandybridge (AVX, no FMA), Nehalem (SSE
+# only) and SkylakeX (AVX-512) round differently.
+KERNEL_CASES = [("Haswell", "alternatives/experiments_einsum.py"),
+                ("Sandybridge", "alternatives/experiments_collect_then_sum.py"),
+                ("Nehalem", "alternatives/experiments_concatenated.py"), ("SkylakeX", "reference")]
 # ✔ lines each experiment cell prints, in notebook order: summed, decay, bonus, clipping, agreement.
 CLAIMS_PER_CELL = (6, 7, 3, 8, 6)
 
@@ -96,7 +99,7 @@ def run_experiment_cells(kernel, implementation):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kernel, implementation", KERNEL_CASES, ids=[f"{k}-{i}" for k, i in KERNEL_CASES])
+@pytest.mark.parametrize("kernel, implementation", KERNEL_CASES, ids=[f"{k}-{Path(i).stem}" for k, i in KERNEL_CASES])
 def test_every_claim_holds_for_correct_learners_on_every_blas_kernel(kernel, implementation):
     """Would a correct learner who wrote the functions differently, on another CPU, see only ✔ lines, every claim?"""
     outputs = run_experiment_cells(kernel, implementation)

@@ -2,7 +2,7 @@
 import pickle
 
 from autograder.submissions import FileSubmission, Submission, find_submissions
-from tests.learners import notebook
+from tests.learner_files import notebook
 
 
 def test_a_found_submission_holds_its_paths_and_travels_as_its_cells(tmp_path):

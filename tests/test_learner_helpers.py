@@ -12,8 +12,7 @@ from autograder.grading import grade_submission
 from autograder.runner import InProcessRunner
 from autograder.sandbox import SandboxRunner
 from autograder.submissions import find_submissions
-from tests.learner_files import learner_namespace, render_learner_source
-from tests.learners import FIXTURES, correct_source, notebook
+from tests.learner_files import FIXTURES, learner_namespace, notebook, render_learner_source
 
 pytestmark = pytest.mark.slow
 DINOSAURUS_UTILS = (FIXTURES / "helpers" / "dinosaurus_utils.py").read_text()
@@ -33,7 +32,7 @@ def test_a_course_utils_py_beside_the_notebook_never_replaces_the_learners_funct
     grade the notebook's correct functions 50/50 and say that utils.py redefines rnn_forward differently?"""
     folder = tmp_path / "class" / "ada"
     folder.mkdir(parents=True)
-    (folder / "rnn_gradients.ipynb").write_text(notebook(correct_source()))
+    (folder / "rnn_gradients.ipynb").write_text(notebook(render_learner_source()))
     (folder / "utils.py").write_text(DINOSAURUS_UTILS)
     (submission,) = find_submissions([tmp_path / "class"])
     result, errors = grade_in_sandbox(sandbox_host, submission)
@@ -61,7 +60,7 @@ def test_what_the_notebook_imports_from_its_own_py_file_is_graded(tmp_path, sand
 def test_error_locations_name_the_learners_cell_and_line_never_the_grader_or_numpy(tmp_path, sandbox_host):
     """When learner code raises inside numpy, or cannot even be called, does the feedback point at the learner's
     cell and line, and never at a grader frame (`in _serve`) or a numpy file?"""
-    broken = correct_source().replace("def rnn_cell_forward(xt, a_prev, parameters):",
+    broken = render_learner_source().replace("def rnn_cell_forward(xt, a_prev, parameters):",
                                       "def rnn_cell_forward(xt, a_prev, parameters):\n"
                                       "    np.dot(parameters['Wax'], a_prev)  # wrong operand", 1)
     wrong_signature = "def update_parameters(parameters, gradients):\n    return parameters\n"

@@ -14,7 +14,8 @@ import pytest
 
 from autograder.contract import GRADED_FUNCTIONS
 from demo import lifecycle
-from demo.samples import ANSWER_PLACEHOLDER, WRITTEN_ANSWER, all_correct, correct, mistake
+from demo.samples import ANSWER_PLACEHOLDER, WRITTEN_ANSWER
+from tests.learner_files import learner_cells
 
 pytestmark = pytest.mark.slow
 ALL_RIGHT, MISTAKES = "ada", "bo"
@@ -75,9 +76,8 @@ def term(tmp_path_factory):
     """(course, {student: figures handed in}, autograde's log) after autograde and generate_feedback."""
     course = lifecycle.create_course(tmp_path_factory.mktemp("feedback"))
     course.nbgrader("generate_assignment", lifecycle.ASSIGNMENT, "--force")
-    two_mistakes = {**all_correct(), "rnn_backward": mistake("rnn_backward", "dWaa += grads", "dWaa = grads"),
-                    "update_parameters": mistake("update_parameters", "parameters[key] -= lr", "parameters[key] += lr")}
-    figures = {ALL_RIGHT: submitted(course, ALL_RIGHT, all_correct(), with_figures=True),
+    two_mistakes = learner_cells("mutants/backward_dwaa_overwritten.py", "mutants/update_adds_gradient.py")
+    figures = {ALL_RIGHT: submitted(course, ALL_RIGHT, learner_cells(), with_figures=True),
                MISTAKES: submitted(course, MISTAKES, two_mistakes, with_figures=False,
                                   broken_cell_after="rnn_backward_public_tests")}
     done = course.nbgrader("autograde", lifecycle.ASSIGNMENT)

@@ -11,8 +11,8 @@ import pytest
 from autograder.contract import GRADED_FUNCTIONS, POINTS
 from autograder.grading import grade_function
 from autograder.runner import InProcessRunner
-from tests.learner_files import learner_namespace, render_learner_notebook
-from tests.learners import FIXTURES, correct_source, with_fixture
+from tests.learner_files import (FIXTURES, fixture_text, learner_namespace, render_learner_notebook,
+                                 render_learner_source)
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +45,7 @@ def junit_scores(path):
 
 def test_correct_file_passes_one_test_per_function_with_scores_in_junit(tmp_path):
     """Does a correct learner file give six passing tests named after the functions, with full scores in the XML?"""
-    (tmp_path / "alice.py").write_text(correct_source())
+    (tmp_path / "alice.py").write_text(render_learner_source())
     result = plugin("--submission", "alice.py", "--junitxml", "report.xml", "-v", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "6 passed" in result.stdout
@@ -58,7 +58,7 @@ def test_correct_file_passes_one_test_per_function_with_scores_in_junit(tmp_path
 
 def test_mutant_fails_only_its_function_with_the_graders_feedback(tmp_path):
     """Does a file with one broken function fail exactly that test, showing the grader's feedback and score?"""
-    (tmp_path / "bob.py").write_text(with_fixture(MUTANT))
+    (tmp_path / "bob.py").write_text(render_learner_source(fixture_text(MUTANT)))
     expected = grade_function(InProcessRunner(learner_namespace(FIXTURES / MUTANT)), "rnn_backward")
     assert expected["score"] < POINTS["rnn_backward"]
     result = plugin("--submission", "bob.py", "--junitxml", "report.xml", cwd=tmp_path)
@@ -86,7 +86,7 @@ def test_subcommand_grades_a_notebook_without_importing_the_folders_conftest(tmp
 def test_positional_arguments_and_xdist_are_refused_beside_submission(tmp_path):
     """Are `pytest x --submission x` and `pytest -n 2 --submission x` usage errors rather than runs that
     silently ignore an argument or collect nothing?"""
-    (tmp_path / "alice.py").write_text(correct_source())
+    (tmp_path / "alice.py").write_text(render_learner_source())
     positional = plugin("--submission", "alice.py", "alice.py", cwd=tmp_path)
     assert positional.returncode == pytest.ExitCode.USAGE_ERROR and "--submission" in positional.stderr
     parallel = plugin("--submission", "alice.py", "-n", "2", cwd=tmp_path)

@@ -16,7 +16,7 @@ from autograder.contract import GRADED_FUNCTIONS, POINTS
 from autograder.grading import grade_submission
 from autograder.runner import CRASHED, EXCEPTION, GARBAGE, MISSING, OK, TIMEOUT
 from autograder.sandbox import SandboxRunner
-from tests.learners import cells_of, correct_source, fixture_text, notebook, with_fixture
+from tests.learner_files import cells_of, fixture_text, notebook, render_learner_source
 
 pytestmark = pytest.mark.slow
 FULL = dict(POINTS)
@@ -42,7 +42,7 @@ def full_marks_except(scores, losing):
 
 def test_correct_submission_gets_full_marks(sandbox_host):
     """Does the reference, written as a learner file, score 50/50 through the sandbox?"""
-    scores, _, runner = grade(sandbox_host, cells_of(correct_source()))
+    scores, _, runner = grade(sandbox_host, cells_of(render_learner_source()))
     assert scores == FULL and runner.errors == []
 
 
@@ -66,14 +66,14 @@ def test_correct_submission_gets_full_marks(sandbox_host):
 def test_attack_costs_only_the_attacking_function(sandbox_host, fixture, losing):
     """Does each hostile or broken function lose points (or, if its attack had to fail, keep them all)
     while every other function keeps all of its points?"""
-    scores, result, _ = grade(sandbox_host, cells_of(with_fixture(fixture)))
+    scores, result, _ = grade(sandbox_host, cells_of(render_learner_source(fixture_text(fixture))))
     assert full_marks_except(scores, losing), result
     assert sandbox_host.leftover_processes() == []
 
 
 def test_infinite_loop_is_stopped_and_reported_as_a_timeout(sandbox_host):
     """Is an endless function stopped within the call timeout, named as such, and not called again?"""
-    runner = SandboxRunner(sandbox_host, cells_of(with_fixture("sandbox/infinite_loop.py")))
+    runner = SandboxRunner(sandbox_host, cells_of(render_learner_source(fixture_text("sandbox/infinite_loop.py"))))
     da = np.zeros((5, 2, 3))
     start = time.monotonic()
     first = runner.call("rnn_backward", da, [], timeout=1.0)
@@ -88,7 +88,7 @@ def test_infinite_loop_is_stopped_and_reported_as_a_timeout(sandbox_host):
 
 def test_exits_are_results_and_exiting_statements_are_skipped(sandbox_host):
     """Do sys.exit and os._exit at import and in functions become per-function results, not a lost submission?"""
-    runner = SandboxRunner(sandbox_host, cells_of(with_fixture("sandbox/exits.py")))
+    runner = SandboxRunner(sandbox_host, cells_of(render_learner_source(fixture_text("sandbox/exits.py"))))
     assert runner.available() == set(GRADED_FUNCTIONS)
     gradients = {key: np.ones((2, 2)) for key in rnn_utils.GRADIENT_KEYS}
     clip = runner.call("clip", gradients, 0.5)
@@ -103,7 +103,7 @@ def test_exits_are_results_and_exiting_statements_are_skipped(sandbox_host):
 
 def test_state_persists_between_calls_so_first_call_only_answers_are_visible(sandbox_host):
     """Does a function that is right only on its first call give a different answer on the second?"""
-    runner = SandboxRunner(sandbox_host, cells_of(with_fixture("sandbox/first_call_only.py")))
+    runner = SandboxRunner(sandbox_host, cells_of(render_learner_source(fixture_text("sandbox/first_call_only.py"))))
     x, a0, parameters = rnn_utils.random_problem(3, 4, 2, 2, 1, seed=3)
     cache = solutions.rnn_cell_forward(x[:, :, 0], a0, parameters)[2]
     da_next = np.ones((4, 2))
@@ -115,7 +115,7 @@ def test_state_persists_between_calls_so_first_call_only_answers_are_visible(san
 
 def test_mutated_inputs_are_reported_and_never_reach_the_grader(sandbox_host):
     """With keep_args, does the grader see what the function did to its inputs, while its own arrays stay intact?"""
-    runner = SandboxRunner(sandbox_host, cells_of(with_fixture("sandbox/mutate_inputs.py")))
+    runner = SandboxRunner(sandbox_host, cells_of(render_learner_source(fixture_text("sandbox/mutate_inputs.py"))))
     x, a0, parameters = rnn_utils.random_problem(3, 4, 2, 2, 3, seed=5)
     kept = x.copy(), parameters["Waa"].copy()
     outcome = runner.call("rnn_forward", x, a0, parameters, keep_args=True)
@@ -175,14 +175,14 @@ def test_learner_code_cannot_read_a_file_next_to_its_scratch_folder(sandbox_host
 def test_syntax_error_in_one_cell_keeps_the_other_cells(sandbox_host):
     """Does a notebook with one broken cell still get full marks for the functions in its other cells?"""
     cells = [{"label": f"nb.ipynb cell {n}", "source": source}
-             for n, source in enumerate([correct_source(), "def oops(:\n    pass", "x = rnn_forward(1, 2, 3)"])]
+             for n, source in enumerate([render_learner_source(), "def oops(:\n    pass", "x = rnn_forward(1, 2, 3)"])]
     scores, _, runner = grade(sandbox_host, cells)
     assert scores == FULL and runner.errors == ["nb.ipynb cell 1, line 1: SyntaxError: invalid syntax"]
 
 
 def test_renamed_function_is_missing_and_the_others_are_graded(sandbox_host):
     """Is a function under the wrong name reported missing while the rest score?"""
-    source = correct_source().replace("def rnn_backward(", "def rnn_backwards(")
+    source = render_learner_source().replace("def rnn_backward(", "def rnn_backwards(")
     scores, result, _ = grade(sandbox_host, cells_of(source))
     assert scores == expected(rnn_backward=0)
     assert "missing" in result["functions"]["rnn_backward"]["feedback"]
@@ -192,7 +192,7 @@ def test_notebook_fixture_is_graded_like_a_file(sandbox_host):
     """Does the hostile notebook's junk, appended to correct cells, leave the grades untouched?"""
     from autograder.submissions import notebook_cells
     import json
-    text = notebook(correct_source())
+    text = notebook(render_learner_source())
     hostile = json.loads(fixture_text("sandbox/notebook_cells.ipynb"))
     cells = notebook_cells(json.loads(text), "a.ipynb") + notebook_cells(hostile, "b.ipynb")
     scores, _, runner = grade(sandbox_host, cells)

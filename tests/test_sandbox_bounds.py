@@ -25,7 +25,7 @@ from autograder.runner import GARBAGE, OK, TIMEOUT
 from autograder.sandbox import SandboxRunner
 from autograder.child.host import live_processes
 from autograder.submissions import find_submissions
-from tests.learners import cells_of, with_fixture
+from tests.learner_files import cells_of, fixture_text, render_learner_source
 from tests.test_batch_cli import run_cli, uid_base  # noqa: F401  (uid_base is a fixture)
 
 pytestmark = pytest.mark.slow
@@ -43,7 +43,7 @@ def _in_a_thread(function, wait):
 def test_a_child_that_forges_its_reply_and_stops_reading_cannot_hang_the_worker(sandbox_host):
     """After a function answers on the socket by itself and then never reads again, does the next call
     (whose arguments do not fit in the socket's buffer) end as a timeout instead of blocking the worker?"""
-    runner = SandboxRunner(sandbox_host, cells_of(with_fixture("sandbox/forged_reply.py")))
+    runner = SandboxRunner(sandbox_host, cells_of(render_learner_source(fixture_text("sandbox/forged_reply.py"))))
     gradients = {key: np.full((2, 2), 3.0) for key in rnn_utils.GRADIENT_KEYS}
     forged = runner.call("clip", gradients, 1.0)
     big = np.zeros((2 ** 20, 4))  # 32 MB of arguments: the child must read them for the send to finish
@@ -79,7 +79,7 @@ def clip(gradients, maxValue):
 
 def test_a_forged_reply_costs_only_the_forging_function(sandbox_host):
     """Does the forger lose points while every other function, served by a fresh child, keeps all of them?"""
-    runner = SandboxRunner(sandbox_host, cells_of(with_fixture("sandbox/forged_reply.py")))
+    runner = SandboxRunner(sandbox_host, cells_of(render_learner_source(fixture_text("sandbox/forged_reply.py"))))
     try:
         from autograder.grading import grade_submission
         result = grade_submission(runner, 7)
@@ -93,7 +93,8 @@ def test_a_forged_reply_costs_only_the_forging_function(sandbox_host):
 def test_a_submission_that_sleeps_in_every_call_is_stopped_by_its_time_budget(sandbox_host):
     """Does a submission whose every call sleeps just under the call timeout hold the worker no longer than
     its budget, keep what it earned by then, and get 0 with a line naming the budget for the rest?"""
-    submission, = _submissions_of(sandbox_host.scratch_root / "slow", with_fixture("sandbox/slow_every_call.py"))
+    submission, = _submissions_of(sandbox_host.scratch_root / "slow",
+                                  render_learner_source(fixture_text("sandbox/slow_every_call.py")))
     budget = 5.0
     start = time.monotonic()
     with _limits(sandbox_host, submission_budget=budget):
@@ -112,7 +113,7 @@ def test_the_submission_budget_is_a_flag_of_the_grade_command(tmp_path, uid_base
     """Does `grade --submission-budget` bound a slow submission, grading it as far as it got and exiting 0?"""
     folder = tmp_path / "batch"
     folder.mkdir()
-    (folder / "slow.py").write_text(with_fixture("sandbox/slow_every_call.py"))
+    (folder / "slow.py").write_text(render_learner_source(fixture_text("sandbox/slow_every_call.py")))
     result = run_cli(folder, "--out", tmp_path / "results.jsonl", "--workers", "1", "--call-timeout", "1.5",
                      "--submission-budget", "4", uid_base=uid_base)
     assert result.returncode == 0, result.stderr
@@ -125,7 +126,7 @@ def test_the_submission_budget_is_a_flag_of_the_grade_command(tmp_path, uid_base
 def test_one_array_referenced_many_times_is_refused_not_multiplied(sandbox_host):
     """Is a small reply that references one 4 MB array 60 times (240 MB once decoded) garbage, not 240 MB
     in the worker, while the other functions keep their points?"""
-    runner = SandboxRunner(sandbox_host, cells_of(with_fixture("sandbox/shared_array_bomb.py")))
+    runner = SandboxRunner(sandbox_host, cells_of(render_learner_source(fixture_text("sandbox/shared_array_bomb.py"))))
     x, a0, parameters = rnn_utils.random_problem(3, 4, 2, 2, 3, seed=5)
     outcome = runner.call("rnn_forward", x, a0, parameters)
     runner.close()
@@ -135,7 +136,7 @@ def test_one_array_referenced_many_times_is_refused_not_multiplied(sandbox_host)
 def test_a_3000_deep_tree_left_in_scratch_is_graded_and_removed(sandbox_host, tmp_path):
     """Does a submission that leaves a 3,000-deep tree of folders (files, symlinks out, folders without rights)
     in its scratch folder get its grade, and is nothing of it left on disk?"""
-    submission, = _submissions_of(tmp_path / "deep", with_fixture("sandbox/deep_tree.py"))
+    submission, = _submissions_of(tmp_path / "deep", render_learner_source(fixture_text("sandbox/deep_tree.py")))
     before = set(sandbox_host.scratch_root.iterdir())
     with _limits(sandbox_host, call_timeout=20.0):  # room for building the tree on a loaded machine
         record = grade_one(sandbox_host, submission, 7, grader_version())
@@ -195,7 +196,7 @@ def test_a_killed_batch_leaves_no_process_and_frees_its_uids(tmp_path, uid_base,
     folder = tmp_path / "batch"
     folder.mkdir()
     for number in range(4):
-        (folder / f"slow_{number}.py").write_text(with_fixture("sandbox/slow_every_call.py"))
+        (folder / f"slow_{number}.py").write_text(render_learner_source(fixture_text("sandbox/slow_every_call.py")))
     cli = run_cli(folder, "--out", tmp_path / "results.jsonl", "--workers", "2", "--call-timeout", "1.5",
                   uid_base=uid_base, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     uids = (uid_base, uid_base + 1)

@@ -13,8 +13,8 @@ from autograder.sandbox import SandboxRunner
 from autograder.sandbox.client import UNAVAILABLE_MODULES
 from autograder.child.loader import run_statements, statements_to_run, strip_magics
 from autograder.submissions import read_cells
-from tests.learner_files import fixture_paths, learner_namespace, render_learner_notebook, render_learner_source
-from tests.learners import FIXTURES, cells_of, correct_source
+from tests.learner_files import (FIXTURES, cells_of, fixture_paths, learner_namespace, render_learner_notebook,
+                                 render_learner_source)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -48,7 +48,7 @@ def test_hostile_notebook_cells_do_not_run_and_errors_are_reported_per_cell():
 
 def test_one_failing_statement_does_not_lose_the_rest():
     """Does an exception in one statement keep the definitions that follow it in the same cell?"""
-    source = "import no_such_module\nx = 1 / 0\n" + correct_source()
+    source = "import no_such_module\nx = 1 / 0\n" + render_learner_source()
     namespace = {}
     errors = run_statements([{"label": "a.py", "source": source}], namespace)
     assert [e.split(":")[1].strip() for e in errors] == ["ModuleNotFoundError", "ZeroDivisionError"]
@@ -158,7 +158,7 @@ def test_source_longer_than_any_reply_string_reaches_the_sandbox_whole(sandbox_h
     """Is a correct 13 kB nbconvert-style .py (long comments first) graded 50/50 in the sandbox, not cut short?"""
     preamble = "".join(f"# In[{n}]:\n# {'Markdown text of the notebook, kept as comments by nbconvert. ' * 3}\n"
                        for n in range(60))
-    source = preamble + correct_source()
+    source = preamble + render_learner_source()
     assert len(source) > 13000
     runner = SandboxRunner(sandbox_host, cells_of(source, "rnn_gradients.py"))
     try:

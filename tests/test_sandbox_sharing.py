@@ -11,7 +11,7 @@ import pytest
 from autograder.contract import POINTS
 from autograder.grading import grade_submission
 from autograder.sandbox import SandboxRunner
-from tests.learners import cells_of, fixture_text, with_fixture
+from tests.learner_files import cells_of, fixture_text, render_learner_source
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,7 +35,7 @@ def test_a_later_submission_cannot_read_what_an_earlier_one_left_in_ipc_objects(
     _remove_ipc_objects(IPC_KEY)
     scores = []
     for _ in range(2):
-        runner = SandboxRunner(sandbox_host, cells_of(with_fixture("sandbox/shared_memory.py")))
+        runner = SandboxRunner(sandbox_host, cells_of(render_learner_source(fixture_text("sandbox/shared_memory.py"))))
         try:
             result = grade_submission(runner, 7)
         finally:

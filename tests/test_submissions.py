@@ -8,7 +8,7 @@ import pytest
 
 from autograder import submissions
 from autograder.submissions import find_submissions
-from tests.learners import FIXTURES, correct_source, notebook
+from tests.learner_files import FIXTURES, notebook, render_learner_source
 
 
 def test_a_folder_gives_one_submission_per_file_and_subfolder_in_name_order(tmp_path):
@@ -53,7 +53,7 @@ def test_zip_download_is_a_collection_and_inner_zips_are_submissions(tmp_path):
     """Is an LMS zip (one wrapper folder) read like a folder, with a student's own zip as one submission?"""
     inner = io.BytesIO()
     with zipfile.ZipFile(inner, "w") as bundle:
-        bundle.writestr("work/rnn.py", correct_source())
+        bundle.writestr("work/rnn.py", render_learner_source())
     with zipfile.ZipFile(tmp_path / "download.zip", "w") as bundle:
         bundle.writestr("download/alice.ipynb", notebook("a = 1"))
         bundle.writestr("download/bob.zip", inner.getvalue())
@@ -158,7 +158,7 @@ def test_a_submission_that_is_only_a_symlink_earns_nothing_from_its_target(tmp_p
     """Is a link to the bundle's solutions (as a file argument, inside a folder, or as a linked folder) never read?"""
     secret = tmp_path / "bundle" / "solutions" / "rnn.py"
     secret.parent.mkdir(parents=True)
-    secret.write_text(correct_source())
+    secret.write_text(render_learner_source())
     upload = tmp_path / "submission"
     upload.mkdir()
     (upload / "rnn_gradients.py").symlink_to(secret)
