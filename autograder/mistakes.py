@@ -226,7 +226,8 @@ BACKWARD = (
             "Walk t = T_x - 1 down to 0, so the gradient flowing back from step t+1 is ready at step t.",
             functools.partial(_backward, order="forward")),
     Mistake("dWaa overwritten instead of summed over timesteps",
-            "dWaa is the last timestep's contribution only — it must be summed over all timesteps (dWaa += ...).",
+            "dWaa holds one timestep's contribution only (that of t = 1, the last step the backward loop visits); "
+            "Waa is shared by every timestep, so add up (dWaa += ...) the contributions of all of them.",
             functools.partial(_backward, overwrite=("dWaa",))),
     Mistake("parameter gradients overwritten instead of summed over timesteps",
             "dWax, dWaa and dba hold one timestep's contribution only; the weights are shared by every timestep, "

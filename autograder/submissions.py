@@ -36,6 +36,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from autograder.contract import GRADED_FUNCTIONS
+
 CODE_SUFFIXES = (".ipynb", ".py")
 COURSE_FILES = {"rnn_utils.py", "public_tests.py"}  # shipped beside the notebook; not the learner's code
 MAX_SOURCE_BYTES = 32 * 2 ** 20
@@ -153,12 +155,28 @@ def _student_of(name):
 
 
 def _one_learners_work(folder):
-    """True for an archive holding one notebook beside .py files, no folders or archives, and at most one LMS student."""
+    """True for an archive of files only (no folders or archives) of at most one LMS student that holds one
+    notebook beside .py files, or only .py files no two of which define the same graded function (a class's
+    files each define them all; one learner's split their work or add helpers)."""
     entries = _entries(folder)
     suffixes = [entry.suffix.lower() for entry in entries if entry.is_file()]
     students = {parsed[:1] + parsed[2:] for parsed in map(lms_name, (entry.name for entry in entries)) if parsed}
-    return (len(entries) == len(suffixes) and ".zip" not in suffixes and suffixes.count(".ipynb") == 1
-            and ".py" in suffixes and len(students) <= 1)
+    if len(entries) != len(suffixes) or ".zip" in suffixes or len(students) > 1 or ".py" not in suffixes:
+        return False
+    if ".ipynb" in suffixes:
+        return suffixes.count(".ipynb") == 1
+    defined = [_graded_definitions(entry) for entry in entries if entry.suffix.lower() == ".py"]
+    return len(defined) > 1 and sum(map(len, defined)) == len(set().union(*defined))
+
+
+_GRADED_DEFINITION = re.compile(rb"^def[ \t]+(" + b"|".join(name.encode() for name in GRADED_FUNCTIONS) + rb")[ \t]*\(",
+                                re.MULTILINE)
+
+
+def _graded_definitions(path):
+    """Names of the graded functions a .py file defines at its top level (read as text, never run or parsed)."""
+    with open(path, "rb") as handle:
+        return {match.decode() for match in _GRADED_DEFINITION.findall(handle.read(MAX_SOURCE_BYTES))}
 
 
 def _unwrap(root):

@@ -1,7 +1,11 @@
 """Inputs, expected outputs and known-mistake values of the public tests, computed from `solutions/`.
 
 Written as `public_tests_data.npz` beside the shipped `public_tests.py`. Keys are paths
-"<function>/in/<name>", "<function>/out/<name>" and "<function>/hint/<output>/<mistake>".
+"<function>/in/<name>", "<function>/out/<name>", "<function>/hint/<mistake>/<output>" (what a
+catalogued mistake returns, for each output it changes) and "<function>/mistake/<mistake>" (its
+name and hint), "<function>/arguments/names" and ".../may_change" (which it may change in place), plus "tolerance/rtol" and "tolerance/atol_scale". The mistakes come from the one
+catalogue the hidden graders use (autograder.mistakes) and the tolerances from their comparisons
+(autograder.compare), so the public tests name the same mistakes and accept the same answers.
 The seed differs from the hidden graders' seed, so passing the public tests reveals nothing
 about the graded cases.
 """
@@ -13,6 +17,8 @@ import numpy as np
 
 from learner_helpers import rnn_utils
 import solutions
+from autograder import compare, mistakes
+from autograder.checks import SPECS
 from autograder.grading import DEFAULT_SEED
 
 PUBLIC_SEED = 1
@@ -26,10 +32,10 @@ _ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 
 
 def public_cases(seed=PUBLIC_SEED):
-    """{function name: {"in": {...}, "out": {...}, "hint": {...}}}, all values numpy arrays or dicts of them."""
+    """{function name: {"in", "out", "hint", "mistake"}, "tolerance": {...}}, all values numpy arrays or dicts of them."""
     rng = np.random.default_rng(seed)
     problem = _problem(seed)
-    return {
+    cases = {
         "rnn_cell_forward": _cell_forward_case(problem),
         "rnn_forward": _forward_case(problem),
         "rnn_cell_backward": _cell_backward_case(problem, rng),
@@ -37,6 +43,28 @@ def public_cases(seed=PUBLIC_SEED):
         "clip": _clip_case(problem, rng),
         "update_parameters": _update_case(problem, rng),
     }
+    for name, (case, args) in cases.items():
+        case.update(_catalogued_mistakes(name, args, case["out"]))
+        spec = SPECS[name]  # which arguments the function may change in place, as the graders judge it
+        case["arguments"] = {"names": np.array(spec.arg_names), "may_change": np.array(sorted(spec.mutable_args), dtype=int)}
+    return {**{name: case for name, (case, _) in cases.items()},
+            "tolerance": {"rtol": np.float64(compare.RTOL), "atol_scale": np.float64(compare.ATOL_SCALE)}}
+
+
+def _catalogued_mistakes(name, args, expected):
+    """{"hint": {key: {output: what the mistake returns}}, "mistake": {key: "name. hint"}} for every mistake of
+    `name` in the graders' catalogue that changes some output on these inputs (key: its place in the catalogue)."""
+    hints, texts = {}, {}
+    for index, mistake in enumerate(mistakes.CATALOGUE[name]):
+        try:
+            outputs = mistake.compute(*copy.deepcopy(args))
+        except (ValueError, ArithmeticError):  # a mistake that cannot run on these sizes
+            continue
+        changed = {output: value for output, value in outputs.items() if not compare.is_close(value, expected[output])}
+        if changed:
+            key = f"m{index:02d}"
+            hints[key], texts[key] = changed, np.str_(f"{mistake.name}. {mistake.hint}")
+    return {"hint": hints, "mistake": texts}
 
 
 def _problem(seed):
@@ -48,15 +76,13 @@ def _problem(seed):
 def _cell_forward_case(problem):
     xt, a_prev, parameters = problem["x"][:, :, 0], problem["a0"], problem["parameters"]
     a_next, yt_pred, _ = solutions.rnn_cell_forward(xt, a_prev, parameters)
-    from_a_prev = rnn_utils.softmax(parameters["Wya"] @ a_prev + parameters["by"])
-    return {"in": {"xt": xt, "a_prev": a_prev, "parameters": parameters},
-            "out": {"a_next": a_next, "yt_pred": yt_pred},
-            "hint": {"yt_pred": {"from_a_prev": from_a_prev}}}
+    return ({"in": {"xt": xt, "a_prev": a_prev, "parameters": parameters}, "out": {"a_next": a_next, "yt_pred": yt_pred}},
+            (xt, a_prev, parameters))
 
 
 def _forward_case(problem):
     a, y_pred, _ = solutions.rnn_forward(problem["x"], problem["a0"], problem["parameters"])
-    return {"in": dict(problem), "out": {"a": a, "y_pred": y_pred}, "hint": {}}
+    return {"in": dict(problem), "out": {"a": a, "y_pred": y_pred}}, (problem["x"], problem["a0"], problem["parameters"])
 
 
 def _cell_backward_case(problem, rng):
@@ -64,11 +90,8 @@ def _cell_backward_case(problem, rng):
     a_next, _, cache = solutions.rnn_cell_forward(xt, a_prev, parameters)
     da_next = rng.standard_normal(a_next.shape)
     gradients = solutions.rnn_cell_backward(da_next, cache)
-    # With a_next = 0 the reference's tanh' factor (1 - a_next**2) is 1: exactly the "forgot tanh'" answer.
-    no_tanh = solutions.rnn_cell_backward(da_next, (np.zeros_like(a_next), a_prev, xt, parameters))
-    return {"in": {"da_next": da_next, "a_next": a_next, "a_prev": a_prev, "xt": xt, "parameters": parameters},
-            "out": gradients,
-            "hint": {key: {"tanh_derivative_missing": value} for key, value in no_tanh.items()}}
+    return ({"in": {"da_next": da_next, "a_next": a_next, "a_prev": a_prev, "xt": xt, "parameters": parameters},
+             "out": gradients}, (da_next, cache))
 
 
 def _backward_case(problem, rng):
@@ -76,11 +99,7 @@ def _backward_case(problem, rng):
     a, _, caches = solutions.rnn_forward(x, a0, parameters)
     da = rng.standard_normal(a.shape)
     gradients = solutions.rnn_backward(da, caches)
-    # Steps 1..T_x-1 alone give the same upstream gradient at step 0, so full minus rest = step 0 alone,
-    # which is what a loop that overwrites dW (instead of +=) returns.
-    later = solutions.rnn_backward(da[:, :, 1:], (caches[0][1:], x[:, :, 1:]))
-    hints = {key: {"only_first_step": gradients[key] - later[key]} for key in ("dWax", "dWaa", "dba")}
-    return {"in": {"x": x, "a0": a0, "parameters": parameters, "a": a, "da": da}, "out": gradients, "hint": hints}
+    return {"in": {"x": x, "a0": a0, "parameters": parameters, "a": a, "da": da}, "out": gradients}, (da, caches)
 
 
 def _random_gradients(parameters, rng, scale):
@@ -92,17 +111,15 @@ def _clip_case(problem, rng):
     for value in gradients.values():  # every array has entries above and below the range
         value.flat[0], value.flat[-1] = 2.5 * CLIP_MAX_VALUE, -1.5 * CLIP_MAX_VALUE
     clipped = solutions.clip(copy.deepcopy(gradients), CLIP_MAX_VALUE)
-    return {"in": {"gradients": gradients, "maxValue": np.float64(CLIP_MAX_VALUE)},
-            "out": {"gradients": clipped}, "hint": {}}
+    return ({"in": {"gradients": gradients, "maxValue": np.float64(CLIP_MAX_VALUE)}, "out": clipped},
+            (gradients, CLIP_MAX_VALUE))
 
 
 def _update_case(problem, rng):
     parameters, gradients = problem["parameters"], _random_gradients(problem["parameters"], rng, scale=1.0)
     updated = solutions.update_parameters(copy.deepcopy(parameters), gradients, LEARNING_RATE)
-    uphill = solutions.update_parameters(copy.deepcopy(parameters), gradients, -LEARNING_RATE)
-    return {"in": {"parameters": parameters, "gradients": gradients, "lr": np.float64(LEARNING_RATE)},
-            "out": updated,
-            "hint": {key: {"plus_instead_of_minus": value} for key, value in uphill.items()}}
+    return ({"in": {"parameters": parameters, "gradients": gradients, "lr": np.float64(LEARNING_RATE)}, "out": updated},
+            (parameters, gradients, LEARNING_RATE))
 
 
 def flatten(tree, prefix=""):

@@ -2,12 +2,16 @@
 
 Each test calls your function on fixed inputs and compares every output with values that the
 reference implementation produced (stored in public_tests_data.npz beside this file). A failure
-names the output that is wrong and shows the first entry that differs. Passing these tests is a
-good sign, not a guarantee: the graded tests use other inputs and check more.
+names the output that is wrong, shows the first entry that differs and, when your outputs are
+those of a known mistake, names it. The known mistakes and the tolerance are the graded tests'
+own (stored in the same file), so a mistake is named the same way here and in your feedback.
+Passing these tests is a good sign, not a guarantee: the graded tests use other inputs and check more.
 
 Size letters: n_x input size, n_a hidden size, n_y output size, m examples, T_x timesteps.
 """
+import contextlib
 import copy
+import functools
 import os
 
 import numpy as np
@@ -15,18 +19,6 @@ import numpy as np
 DATA_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "public_tests_data.npz")
 PARAMETER_KEYS = ("Wax", "Waa", "Wya", "ba", "by")
 GRADIENT_KEYS = tuple("d" + key for key in PARAMETER_KEYS)
-RTOL, ATOL = 1e-6, 1e-8
-
-# Stored alongside some expected outputs: what a known mistake would produce, and what to say then.
-HINTS = {
-    "from_a_prev": "it looks computed from a_prev: the prediction must use the new state a_next.",
-    "tanh_derivative_missing": "it matches a gradient without the tanh derivative (1 - a_next**2).",
-    "only_first_step": ("it equals the contribution of the first timestep alone: the weights are shared, "
-                        "so their gradient is the SUM over all timesteps (use +=)."),
-    "plus_instead_of_minus": "it moved in the wrong direction: gradient descent subtracts lr * dW.",
-}
-
-
 class TestFailure(AssertionError):
     """A public test found a wrong output; the message says which and how."""
 
@@ -43,8 +35,9 @@ def test_rnn_cell_forward(target):
     given = case["in"]
     result = _call(target, "rnn_cell_forward", given["xt"], given["a_prev"], given["parameters"])
     a_next, yt_pred, cache = _unpack(result, "rnn_cell_forward", ("a_next", "yt_pred", "cache"))
-    _check_array("rnn_cell_forward", "a_next", a_next, case, "a_next")
-    _check_array("rnn_cell_forward", "yt_pred", yt_pred, case, "yt_pred")
+    with _naming_known_mistakes(case, {"a_next": a_next, "yt_pred": yt_pred}):
+        _check_array("rnn_cell_forward", "a_next", a_next, case, "a_next")
+        _check_array("rnn_cell_forward", "yt_pred", yt_pred, case, "yt_pred")
     _check_cell_cache("rnn_cell_forward", "cache", cache, case["out"]["a_next"], given["a_prev"], given["xt"])
     _passed("rnn_cell_forward")
 
@@ -55,8 +48,9 @@ def test_rnn_forward(target):
     given = case["in"]
     result = _call(target, "rnn_forward", given["x"], given["a0"], given["parameters"])
     a, y_pred, caches = _unpack(result, "rnn_forward", ("a", "y_pred", "caches"))
-    _check_array("rnn_forward", "a", a, case, "a")
-    _check_array("rnn_forward", "y_pred", y_pred, case, "y_pred")
+    with _naming_known_mistakes(case, {"a": a, "y_pred": y_pred}):
+        _check_array("rnn_forward", "a", a, case, "a")
+        _check_array("rnn_forward", "y_pred", y_pred, case, "y_pred")
     cell_caches, x = _unpack(caches, "rnn_forward", ("caches[0] (list of cell caches)", "caches[1] (x)"),
                              what="caches")
     _check_values("rnn_forward", "caches[1]", x, given["x"])
@@ -101,19 +95,20 @@ def test_clip(target):
     clipped = _call(target, "clip", given["gradients"], max_value)
     if not isinstance(clipped, dict):
         _fail("clip", f"should return the dictionary of clipped gradients, got {_describe(clipped)}")
-    for key in GRADIENT_KEYS:
-        if key not in clipped:
-            _fail("clip", f"the returned dictionary has no '{key}' (all five gradients must be clipped)")
-        got = clipped[key]
-        _check_shape("clip", f"gradients['{key}']", got, case["out"]["gradients"][key])
-        outside = np.abs(got) > max_value
-        if outside.any():
-            index = _first_index(outside)
-            _fail("clip", f"gradients['{key}'] still has values outside [-{max_value:g}, {max_value:g}], "
-                          f"e.g. {got[index]:.6g} at index {index}. The clipped array must be the one "
-                          "in the returned dictionary (np.clip returns a new array unless you pass out=...).")
-        _check_values("clip", f"gradients['{key}']", got, case["out"]["gradients"][key],
-                      note=f"values inside [-{max_value:g}, {max_value:g}] must stay unchanged")
+    with _naming_known_mistakes(case, clipped):
+        for key in GRADIENT_KEYS:
+            if key not in clipped:
+                _fail("clip", f"the returned dictionary has no '{key}' (all five gradients must be clipped)")
+            got = clipped[key]
+            _check_shape("clip", f"gradients['{key}']", got, case["out"][key])
+            outside = np.abs(got) > max_value
+            if outside.any():
+                index = _first_index(outside)
+                _fail("clip", f"gradients['{key}'] still has values outside [-{max_value:g}, {max_value:g}], "
+                              f"e.g. {got[index]:.6g} at index {index}. The clipped array must be the one "
+                              "in the returned dictionary (np.clip returns a new array unless you pass out=...).")
+            _check_values("clip", f"gradients['{key}']", got, case["out"][key],
+                          note=f"values inside [-{max_value:g}, {max_value:g}] must stay unchanged")
     _passed("clip")
 
 
@@ -129,8 +124,9 @@ def test_update_parameters(target):
 # ---------------------------------------------------------------- helpers
 
 def _case(name):
-    """{"in": inputs, "out": expected outputs, "hint": {output: {hint: array}}} of one function, as nested dicts."""
-    case = {"in": {}, "out": {}, "hint": {}}
+    """{"in": inputs, "out": expected outputs, "hint": {mistake: {output: what the mistake returns}},
+    "mistake": {mistake: its name and hint}} of one function, as nested dicts."""
+    case = {"in": {}, "out": {}, "hint": {}, "mistake": {}, "arguments": {}}
     with np.load(DATA_FILE, allow_pickle=False) as data:
         for key in data.files:
             function, *path = key.split("/")
@@ -146,12 +142,32 @@ def _insert(tree, path, value):
 
 
 def _call(target, name, *args):
-    """target(*copies of args); a stub that is still `raise NotImplementedError()` becomes a clear failure."""
+    """target(*copies of args); a stub that is still `raise NotImplementedError()` becomes a clear failure, and
+    so does changing an argument in place that the function must leave alone (as in the graded tests)."""
+    given = copy.deepcopy(args)
     try:
-        return target(*copy.deepcopy(args))
+        result = target(*given)
     except NotImplementedError:
         raise TestFailure(f"{name} is not implemented yet: replace `raise NotImplementedError()` "
                           "with your code, run its cell, then run this test again.") from None
+    arguments = _case(name)["arguments"]
+    for index, (before, after) in enumerate(zip(args, given)):
+        if index not in arguments["may_change"] and not _same(before, after):
+            _fail(name, f"changed its argument {arguments['names'][index]} in place; leave your inputs as they were: "
+                        "the caller still uses them (compute into new arrays instead of +=, *= or out=... on an input)")
+    return result
+
+
+def _same(before, after):
+    """Are two argument values the same tree of equal arrays and numbers?"""
+    if isinstance(before, np.ndarray):
+        return isinstance(after, np.ndarray) and before.shape == after.shape and bool(np.array_equal(before, after))
+    if isinstance(before, dict):
+        return isinstance(after, dict) and before.keys() == after.keys() and all(
+            _same(before[key], after[key]) for key in before)
+    if isinstance(before, (tuple, list)):
+        return type(after) is type(before) and len(after) == len(before) and all(map(_same, before, after))
+    return bool(before == after)
 
 
 def _unpack(result, name, parts, what="the result"):
@@ -175,18 +191,34 @@ def _check_dict(name, label, got, keys, case):
     missing = [key for key in keys if key not in got]
     if missing:
         _fail(name, f"the returned dictionary is missing {', '.join(map(repr, missing))} (it has {sorted(got)})")
-    for key in keys:
-        _check_array(name, f"{label}['{key}']", got[key], case, key)
+    with _naming_known_mistakes(case, got):
+        for key in keys:
+            _check_array(name, f"{label}['{key}']", got[key], case, key)
 
 
 def _check_array(name, label, got, case, output):
-    """Compare with the expected output; on a mismatch, name a known mistake when the value matches one."""
-    expected = case["out"][output]
-    hints = case["hint"].get(output, {})
-    _check_shape(name, label, got, expected)
-    if not _close(got, expected):
-        known = [HINTS[hint] for hint, value in sorted(hints.items()) if _close(got, value)]
-        _check_values(name, label, got, expected, note=" ".join(known))
+    _check_values(name, label, got, case["out"][output])
+
+
+@contextlib.contextmanager
+def _naming_known_mistakes(case, outputs):
+    """A failure inside also names the known mistakes whose outputs equal `outputs` ({output name: value})."""
+    try:
+        yield
+    except TestFailure as failure:
+        known = _known_mistakes(case, outputs)
+        if not known:
+            raise
+        raise TestFailure(f"{failure} Hint: this is what a known mistake gives: {' Or: '.join(known)}") from None
+
+
+def _known_mistakes(case, outputs):
+    """Names and hints of the mistakes that explain `outputs`: equal to the mistake's on every output it changes.
+    A mistake whose changed outputs are a part of another recognised one's adds nothing (as in the graded tests)."""
+    matched = {key: set(changed) for key, changed in case["hint"].items()
+               if all(_close(outputs.get(output), value) for output, value in changed.items())}
+    return [str(case["mistake"][key]) for key in sorted(matched)
+            if not any(matched[key] < other for other in matched.values())]
 
 
 def _check_shape(name, label, got, expected):
@@ -201,14 +233,33 @@ def _check_values(name, label, got, expected, note=""):
     _check_shape(name, label, got, expected)
     if _close(got, expected):
         return
-    index = _first_index(~np.isclose(got, expected, rtol=RTOL, atol=ATOL))
+    index = _first_index(~_close_mask(got, expected))
     _fail(name, f"{label} has the right shape {expected.shape} but wrong values: first difference at "
-                f"index {index}: expected {expected[index]:.6g}, got {got[index]:.6g}." + (f" Hint: {note}" if note else ""))
+                f"index {index}: expected {expected[index]:.6g}, got {got[index]:.6g}." + (f" Note: {note}." if note else ""))
 
 
 def _close(got, expected):
-    return (isinstance(got, np.ndarray) and got.shape == expected.shape
-            and bool(np.allclose(got, expected, rtol=RTOL, atol=ATOL)))
+    return isinstance(got, np.ndarray) and got.shape == expected.shape and bool(np.all(_close_mask(got, expected)))
+
+
+def _close_mask(got, expected):
+    """Where `got` agrees with `expected`: |got - expected| <= atol_scale * max|expected| + rtol * |expected|,
+    the graded tests' tolerance (relative to the array's magnitude, so float32 answers pass too)."""
+    rtol, atol_scale = _tolerance()
+    expected = np.asarray(expected, dtype=float)
+    try:
+        with np.errstate(invalid="ignore", over="ignore"):
+            difference = np.abs(np.asarray(got, dtype=float) - expected)
+    except (TypeError, ValueError):  # not numbers at all
+        return np.zeros(expected.shape, dtype=bool)
+    scale = float(np.max(np.abs(expected))) if expected.size else 0.0
+    return np.isfinite(difference) & (difference <= atol_scale * scale + rtol * np.abs(expected) + 1e-12)
+
+
+@functools.lru_cache(maxsize=1)
+def _tolerance():
+    with np.load(DATA_FILE, allow_pickle=False) as data:
+        return float(data["tolerance/rtol"]), float(data["tolerance/atol_scale"])
 
 
 def _first_index(mask):

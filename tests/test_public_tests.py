@@ -4,12 +4,17 @@ Each mistake below is one that learners really make (brief §1). The mutants are
 reference implementation so that only the named mistake differs.
 """
 import copy
+import re
 
 import numpy as np
 import pytest
 
 import solutions
+from autograder.contract import POINTS
+from autograder.grading import grade_function
+from autograder.runner import InProcessRunner
 from course_helpers import load_public_tests
+from learner_files import broken_functions, fixture_paths, learner_namespace
 from learner_helpers import rnn_utils
 from solutions import rnn_cell_backward
 
@@ -191,18 +196,72 @@ def test_values_mismatch_shows_first_difference_with_both_values():
         run_public_test("rnn_cell_backward", tanh_applied_twice)
 
 
-@pytest.mark.parametrize("mutant,hint", [
-    (yt_pred_from_a_prev, "must use the new state a_next"),
-    (tanh_derivative_missing, "without the tanh derivative"),
-    (weights_not_summed, "SUM over all timesteps"),
-    (update_with_plus, "subtracts lr * dW"),
+@pytest.mark.parametrize("mutant,mistake", [
+    (yt_pred_from_a_prev, "yt_pred computed from a_prev"),
+    (tanh_derivative_missing, "tanh' missing"),
+    (weights_not_summed, "parameter gradients overwritten instead of summed over timesteps"),
+    (update_with_plus, "+ instead of - in the update"),
+    (clip_rebinds_local, "clip rebinds a local name"),
+    (dba_without_keepdims, "dba without keepdims"),
 ], ids=lambda v: getattr(v, "__name__", None))
-def test_known_mistakes_get_a_hint(mutant, hint):
-    """Does a mistake the data recognises get a hint that explains it?"""
+def test_known_mistakes_get_a_hint(mutant, mistake):
+    """Does a mistake of the graders' catalogue get named, with its hint, by the public test?"""
     name = {yt_pred_from_a_prev: "rnn_cell_forward", tanh_derivative_missing: "rnn_cell_backward",
-            weights_not_summed: "rnn_backward", update_with_plus: "update_parameters"}[mutant]
-    with pytest.raises(AssertionError, match="Hint: .*" + hint.replace("*", r"\*")):
+            weights_not_summed: "rnn_backward", update_with_plus: "update_parameters",
+            clip_rebinds_local: "clip", dba_without_keepdims: "rnn_cell_backward"}[mutant]
+    with pytest.raises(AssertionError, match="Hint: this is what a known mistake gives: " + re.escape(mistake)):
         run_public_test(name, mutant)
+
+
+def _hidden_mistake_names(namespace, name):
+    """The mistakes the hidden grader's feedback names for `name` (the same catalogue, the graded inputs)."""
+    result = grade_function(InProcessRunner(namespace), name)
+    return result["mistakes"]
+
+
+@pytest.mark.parametrize("path", fixture_paths("mutants"), ids=lambda path: path.stem)
+def test_public_and_hidden_tests_name_the_same_mistake(path):
+    """Do the public tests and the hidden feedback name a realistic bug the same way (one catalogue)?
+
+    Every function a fixture mutant breaks fails its public test (or raises). Where it fails on a value, each
+    mistake the public test names is one the hidden feedback names, and the hidden's likeliest is among them."""
+    namespace = learner_namespace(path)
+    for name in sorted(broken_functions(path)):
+        try:
+            run_public_test(name, namespace[name])
+        except AssertionError as error:
+            failure = error
+        except Exception:  # the learner sees their own exception: nothing to name
+            continue
+        else:
+            pytest.fail(f"{path.stem}: the public test of {name} passes a wrong answer")
+        hidden = _hidden_mistake_names(namespace, name)
+        named = re.findall(r"(?:gives: |Or: )(.+?)\. ", str(failure))
+        if not hidden:
+            continue
+        assert named, f"{path.stem}: the hidden feedback names {hidden}, the public test nothing: {failure}"
+        assert set(named) <= set(hidden), f"{path.stem}: public {named}, hidden {hidden}"
+        assert hidden[0] in named, f"{path.stem}: public {named}, hidden {hidden}"
+
+
+@pytest.mark.parametrize("name", solutions.GRADED_FUNCTIONS)
+def test_a_float32_solution_passes_like_the_hidden_tests(name):
+    """Is the public tolerance the graders' (a float32 answer passes both, not only the hidden tests)?"""
+    def in_float32(*args):
+        return _to_float32(getattr(solutions, name)(*args))
+
+    run_public_test(name, in_float32)
+    assert grade_function(InProcessRunner({**vars(solutions), name: in_float32}), name)["score"] == POINTS[name]
+
+
+def _to_float32(value):
+    if isinstance(value, np.ndarray):
+        return value.astype(np.float32)
+    if isinstance(value, dict):
+        return {key: _to_float32(item) for key, item in value.items()}
+    if isinstance(value, (tuple, list)):
+        return type(value)(_to_float32(item) for item in value)
+    return value
 
 
 def test_non_summed_dwaa_alone_fails():

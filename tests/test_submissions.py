@@ -185,6 +185,23 @@ def test_a_one_student_zip_is_one_submission_with_the_notebook_graded_last(tmp_p
     assert found.cells[0]["module"] == "utils"
 
 
+def test_a_zip_of_one_learners_py_files_is_one_submission_and_a_class_of_py_files_is_not(tmp_path):
+    """Is a zip of one learner's work split over .py files (forward, backward, a helper) one submission, while a
+    zip of several learners' .py files (each defining the same graded functions) stays one per file?"""
+    with zipfile.ZipFile(tmp_path / "carol.zip", "w") as bundle:
+        bundle.writestr("forward.py", "def rnn_cell_forward(xt, a_prev, parameters):\n    pass\n"
+                                      "def rnn_forward(x, a0, parameters):\n    pass")
+        bundle.writestr("backward.py", "from forward import *\ndef rnn_backward(da, caches):\n    pass")
+        bundle.writestr("helpers.py", "def softmax(z):\n    pass")
+    (found,) = find_submissions([tmp_path / "carol.zip"])
+    assert found.id == "carol.zip" and [c["label"] for c in found.cells] == ["backward.py", "forward.py", "helpers.py"]
+    assert found.cells[0]["module"] == "backward"
+    with zipfile.ZipFile(tmp_path / "class.zip", "w") as bundle:
+        for learner in ("alice", "bob"):
+            bundle.writestr(f"{learner}.py", "def rnn_forward(x, a0, parameters):\n    pass")
+    assert sorted(s.id for s in find_submissions([tmp_path / "class.zip"])) == ["alice.py", "bob.py"]
+
+
 def test_canvas_file_names_give_student_ids_and_one_submission_per_student(tmp_path):
     """Do Canvas download names (lastfirst_[LATE_]user_file_name) group into one submission per student, named after them?"""
     (tmp_path / "lovelaceada_12345_67890_rnn_gradients.ipynb").write_text(notebook("a = 1"))

@@ -11,6 +11,7 @@ The worker never imports or executes student code and never unpickles: replies a
 write to a child has a deadline too, and each submission has a wall-clock budget
 (Limits.submission_budget): once it is spent, every further call is refused as a timeout.
 """
+import fcntl
 import itertools
 import json
 import os
@@ -79,8 +80,8 @@ class SandboxHost:
     def __init__(self, uid, isolated=True, limits=Limits(), netns_per_child=False, start_timeout=60.0,
                  skip_layers=()):
         self.uid, self.isolated, self.limits = uid, isolated, limits
-        self.scratch_root = Path(tempfile.mkdtemp(prefix="autograder-sandbox-"))
-        os.chmod(self.scratch_root, 0o711)  # children may pass through, not list it
+        remove_abandoned_scratch_roots()
+        self.scratch_root, self._owner_lock = _new_scratch_root()
         self._helpers = {path.name: path.read_bytes() for path in LEARNER_HELPERS if path.is_file()}
         self._count = 0
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -159,6 +160,43 @@ class SandboxHost:
             self.process.kill()
             self.process.wait()
         remove_tree(self.scratch_root)
+        os.close(self._owner_lock)
+
+
+SCRATCH_PREFIX = "autograder-scratch-"
+ABANDONED_AFTER = 60.0  # seconds; a scratch root is locked right after it is made, this only covers that moment
+
+
+def _new_scratch_root():
+    """(a new scratch root for one host, the fd of its lock): flock'ed on the folder itself for as long as this
+    process (the worker owning the host) lives, so another run can tell an abandoned root from a used one."""
+    root = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX))
+    os.chmod(root, 0o711)  # children may pass through, not list it
+    lock = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    return root, lock
+
+
+def remove_abandoned_scratch_roots(folder=None):
+    """Delete the scratch roots of hosts whose worker and host both died without cleaning up (e.g. a whole batch
+    killed with SIGKILL at once): unlocked, ours and older than ABANDONED_AFTER. Returns how many went."""
+    removed = 0
+    for root in Path(folder or tempfile.gettempdir()).glob(SCRATCH_PREFIX + "*"):
+        try:
+            lock = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            info = os.fstat(lock)
+            if info.st_uid != os.getuid() or time.time() - info.st_mtime < ABANDONED_AFTER:
+                continue
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError: its owner lives
+            removed += remove_tree(root)
+        except OSError:
+            continue
+        finally:
+            os.close(lock)
+    return removed
 
 
 class SandboxRunner:
