@@ -126,6 +126,7 @@ def add_pytest_arguments(parser):
     from autograder import settings
     parser.add_argument("paths", nargs="+", metavar="PATH", help="submissions, as for `grade`")
     parser.add_argument("--junitxml", type=Path, help="write a JUnit XML report (with score/max_score per test) here")
+    parser.add_argument("--results", type=Path, help="also keep the grader's results file (JSON Lines) here")
     settings.add_arguments(parser, scheduler=False)
     parser.add_argument("-v", "--verbose", action="store_true", help="one line per test")
 
@@ -146,6 +147,8 @@ def run_pytest(args):
         argv += ["--submission", str(path)]
     if args.junitxml:
         argv += ["--junitxml", str(args.junitxml)]
+    if args.results:
+        argv += ["--results", str(args.results)]
     if args.verbose:
         argv.append("-v")
     return int(pytest.main(argv))
