@@ -14,8 +14,6 @@ import os
 import sys
 from pathlib import Path
 
-from autograder.api import EXIT_OK, EXIT_UNGRADED
-
 
 def add_grade_arguments(parser):
     from autograder import settings
@@ -30,7 +28,7 @@ def add_grade_arguments(parser):
 def run_grade(args):
     """`grade`: autograder.api.grade_paths with the parsed settings, a progress bar and a summary table."""
     from autograder import settings
-    from autograder.api import GradingError, grade_paths
+    from autograder.api import EXIT_OK, EXIT_UNGRADED, GradingError, grade_paths
     from autograder.safe_text import printable
 
     found = []

@@ -22,12 +22,13 @@ import subprocess
 import sys
 import time
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from autograder import report
 from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE
 from autograder.paths import REPO_ROOT
+from autograder.results import SubmissionResult
 from autograder.samples import EXCHANGE, LMS, fill_in, sample_class
 
 ASSIGNMENT = "rnn_gradients"
@@ -285,8 +286,8 @@ def sandbox_results(course):
     from autograder.nbgrader_plugin import METADATA_KEY
     results = []
     for path in sorted((course.root / "autograded").glob(f"*/{ASSIGNMENT}/{NOTEBOOK}")):
-        result = nbformat.read(path, as_version=4).metadata[METADATA_KEY]["result"]
-        results.append({**result, "submission": path.parent.parent.name})
+        result = SubmissionResult.from_json(nbformat.read(path, as_version=4).metadata[METADATA_KEY]["result"])
+        results.append(replace(result, submission=path.parent.parent.name).to_json())
     return results
 
 

@@ -6,9 +6,12 @@
     chosen = settings.from_args(parser.parse_args())  # a Settings
     chosen.to_argv()                                  # the same choices as arguments again (for a subprocess)
 
-Every front end that grades (`python -m autograder grade`, `python -m autograder pytest`, the pytest
-plug-in, Gradescope's run, nbgrader's plug-in) takes these options from here, so a default (say the
-call timeout, whose one source is runner.DEFAULT_CALL_TIMEOUT) is never restated.
+Every front end that grades takes these options from here: `python -m autograder grade` and
+`python -m autograder pytest` (cli.py), the pytest plug-in (its seed named --grading-seed), Gradescope's
+run (the bundle's grade arguments) and, through the `grade` command it starts, nbgrader's plug-in (its
+grader_arguments). So a default is never restated: the call timeout's one source is
+runner.DEFAULT_CALL_TIMEOUT (the sandbox's Limits reads it too), the submission budget's is
+autograder.sandbox.Limits, the seed's autograder.grading.DEFAULT_SEED.
 """
 import os
 from dataclasses import dataclass
