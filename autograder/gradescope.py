@@ -178,7 +178,11 @@ def run(root):
         # Graded in this process. Each call and the submission as a whole are bounded by the sandbox; should
         # the grader itself hang, this alarm writes the zero with its reason and ends the process, whose
         # grading workers die with it (their sandbox hosts then kill and sweep everything they started).
+        grader = os.getpid()
+
         def out_of_time(signum, frame):
+            if os.getpid() != grader:  # a forked grading worker inherits the handler, never the alarm
+                return
             _write_results(results, None, [*problems, f"The grader did not finish within {GRADE_TIMEOUT} s."],
                            config)
             sys.stdout.flush()

@@ -12,8 +12,8 @@ edited cell metadata that sanitizing restores) is not found and is graded alone,
 gradebook gets the same scores either way.
 
 The batch runs `python -m autograder grade` in a child process, as the single-notebook path does, and
-for the same reasons (nbgrader_plugin.py): its workers must not be forks of nbgrader's process with the
-gradebook's database connection, and the timeout must be able to kill the whole batch.
+for the same reason (nbgrader_plugin.py): the timeout must be able to end the whole batch, workers and
+all, after which the notebooks are graded one by one.
 
 Settings (nbgrader_config.py):  c.NotebookBatch.enabled = False  (grade one notebook at a time)
                                 c.NotebookBatch.workers = 4      (parallel sandboxes; default all cores)

@@ -13,11 +13,12 @@ Two preprocessors plug into nbgrader 0.9's ``autograde`` (see `use_sandboxed_gra
   format of shared brief §2, read back as an autograder.results.SubmissionResult), then fills each
   hidden-test cell with what nbgrader expects of an executed cell (FunctionResult.nbgrader_outputs):
   the feedback and named mistakes on stdout and the points as the cell's result.
-  The grader runs in a child process, not in-process through autograder.api.grade_paths, for two
-  reasons: the batch forks its grading workers from the process that calls it, and nbgrader's process
-  holds the gradebook's open database connection (a SQLite file or a PostgreSQL socket, which forked
-  children must not share) and everything nbgrader imported; and `timeout` must be able to kill a
-  wedged batch as a whole (with its workers, which die with their parent) so that autograde carries on.
+  The grader runs in a child process, not in-process through autograder.api.grade_paths: `timeout`
+  must be able to end a wedged batch as a whole -- the child and its grading workers, which die with
+  their parent, and their sandbox hosts, which then sweep their uids -- so that autograde carries on
+  with the next notebooks; in-process, Python 3.11 has no way to stop a process pool's running workers.
+  (The child also starts clean: the batch forks its workers from the process that calls it, and these
+  would otherwise be copies of nbgrader's process and everything it loaded.)
   nbgrader's own SaveAutoGrades then stores those points in the gradebook, formgrader and export
   show them, and generate_feedback shows our messages. No student code runs in nbgrader's process
   or in a kernel with the grader's rights.
