@@ -125,10 +125,15 @@ class GradingSession:
     def result(self, submission):
         """The SubmissionResult of `submission`; raises NotGraded when the grader failed on it."""
         if self.results is None:
-            from autograder.api import grade_submissions
-            outcome = grade_submissions(self.submissions, self.settings, self.out, skip_layers=self.skip_layers)
-            self.results = {result.submission: result for result in outcome.results}
-            self.failures = dict(outcome.failures)
+            from autograder.api import GradingError, grade_submissions
+            self.results = {}
+            try:
+                outcome = grade_submissions(self.submissions, self.settings, self.out, skip_layers=self.skip_layers)
+            except GradingError as error:  # every test says so; none starts the batch again
+                self.failures = {submission.id: str(error) for submission in self.submissions}
+            else:
+                self.results = {result.submission: result for result in outcome.results}
+                self.failures = dict(outcome.failures)
         if submission.id in self.failures or submission.id not in self.results:
             raise NotGraded(f"NOT GRADED: {self.failures.get(submission.id, 'the grader gave no result')}")
         if submission.id not in self.reported:
