@@ -18,9 +18,8 @@ from pathlib import Path
 
 from autograder import lifecycle
 from autograder.contract import GRADED_FUNCTIONS
+from autograder.paths import REPO_ROOT as REPO
 from autograder.samples import sample_class
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def in_kernel_copy(course, workdir):
