@@ -26,12 +26,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE, POINTS
 from autograder.grading import grade_submission
+from autograder.paths import REPO_ROOT
+from autograder.results import FunctionResult, SubmissionResult
 from autograder.sandbox import Limits, SandboxError, SandboxHost, SandboxRunner
 from autograder.child.isolation import die_with_parent
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SANDBOX_UID_BASE = int(os.environ.get("AUTOGRADER_SANDBOX_UID_BASE", "60000"))  # e.g. to keep test runs apart
 SANDBOX_UID_COUNT = 1000
 UID_LOCK_DIR = Path(tempfile.gettempdir()) / "autograder-sandbox-uids"
@@ -44,7 +44,7 @@ def grader_sources():
     runner, the sandbox and its loader, reading submissions, ...), the reference solutions and the helper
     modules children get. Whole folders, so a module added later is never forgotten."""
     from autograder.sandbox.client import LEARNER_HELPERS
-    sources = sorted((PROJECT_ROOT / "autograder").rglob("*.py")) + sorted((PROJECT_ROOT / "solutions").rglob("*.py"))
+    sources = sorted((REPO_ROOT / "autograder").rglob("*.py")) + sorted((REPO_ROOT / "solutions").rglob("*.py"))
     return sources + sorted(LEARNER_HELPERS)
 
 
@@ -53,7 +53,7 @@ def grader_version():
     digest = hashlib.sha256()
     for path in grader_sources():
         if path.is_file():
-            digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+            digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -110,30 +110,22 @@ def rewrite_results(path, records, order):
 
 
 # -- one submission -----------------------------------------------------------
-def ungraded_functions(reason):
-    """The six function entries of a submission that could not be run at all."""
-    return {name: {"score": 0.0, "max_score": POINTS[name], "feedback": f"{name}: not graded: {reason}",
-                   "mistake": None} for name in GRADED_FUNCTIONS}
-
-
 def grade_one(host, submission, seed, version):
-    """Grade one submission in a fresh child of `host`. Returns its results record (brief §2)."""
+    """Grade one submission in a fresh child of `host`. Returns its results record (brief §2, SubmissionResult.to_json)."""
     start = time.monotonic()
     errors = list(submission.errors)
     if not submission.cells:
-        functions = ungraded_functions(errors[0] if errors else "nothing to grade")
+        functions = SubmissionResult.not_graded(submission.id, errors[0] if errors else "nothing to grade").functions
     else:
         runner = SandboxRunner(host, submission.cells)
         try:
-            functions = dict(grade_submission(runner, seed)["functions"])
+            graded = grade_submission(runner, seed)["functions"]
         finally:
             runner.close()
         errors += runner.errors
-        for name in GRADED_FUNCTIONS:
-            functions.setdefault(name, ungraded_functions("the grader gave no result")[name])
-    return {"submission": submission.id, "score": float(sum(entry["score"] for entry in functions.values())),
-            "max_score": MAX_SCORE, "functions": functions, "errors": errors, "seed": seed,
-            "grader_version": version, "content_hash": submission.digest(), "seconds": round(time.monotonic() - start, 4)}
+        functions = {name: FunctionResult.from_json(entry) for name, entry in graded.items()}  # the rest: missing
+    return SubmissionResult(submission.id, functions, errors, seed=seed, grader_version=version,
+                            content_hash=submission.digest(), seconds=round(time.monotonic() - start, 4)).to_json()
 
 
 # -- worker processes ---------------------------------------------------------
@@ -201,6 +193,11 @@ class BatchOutcome:
     graded_now: int = 0
     skipped: int = 0
     failures: list = field(default_factory=list)
+
+    @property
+    def results(self):
+        """The records as autograder.results.SubmissionResult, in submission order."""
+        return [SubmissionResult.from_json(record) for record in self.records]
 
 
 def grade_in_local_pool(pending, seed, workers, isolated, limits, version, skip_layers=()):

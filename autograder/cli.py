@@ -14,84 +14,40 @@ import os
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_UNGRADED, EXIT_USAGE, EXIT_NO_ISOLATION = 0, 1, 2, 3
-
 
 def add_grade_arguments(parser):
-    from autograder.grading import DEFAULT_SEED
-    from autograder.sandbox import Limits
+    from autograder import settings
     parser.add_argument("paths", nargs="+", metavar="PATH",
                         help="notebooks, .py files, folders of submissions, nbgrader course folders, .zip archives")
     parser.add_argument("--out", required=True, type=Path, help="results file (JSON Lines, appended, resumable)")
     parser.add_argument("--csv", type=Path, help="also write one row of scores per submission here")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parallel sandboxes (default: all cores)")
     parser.add_argument("--force", action="store_true", help="regrade submissions already in --out")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the grading inputs")
-    parser.add_argument("--call-timeout", type=float, default=Limits().call_timeout,
-                        help="seconds one call of a learner function may take (default %(default)s)")
-    parser.add_argument("--submission-budget", type=float, default=Limits().submission_budget,
-                        help="wall seconds one submission may take in all; functions not graded by then score 0 "
-                             "(default %(default)s)")
-    parser.add_argument("--isolation", choices=("full", "available"), default="full",
-                        help="full: every isolation layer or refuse; available: the strongest this machine allows "
-                             "(e.g. a container without CAP_SYS_ADMIN), refusing only without uid switch and "
-                             "seccomp, or without Landlock while a secret file is readable (default %(default)s)")
-    parser.add_argument("--no-isolation", action="store_true",
-                        help="run student code WITHOUT the sandbox (only rlimits); for machines without it")
-    parser.add_argument("--scheduler", metavar="tcp://HOST:PORT",
-                        help="grade on the workers of this Dask scheduler instead of local processes (see README)")
-
-
-def grading_engine(args):
-    """Where `grade` runs the submissions: local worker processes, or a Dask cluster (autograder/distributed.py)."""
-    from autograder.batch import grade_in_local_pool
-    if args.scheduler:
-        from autograder.distributed import cluster_engine
-        return cluster_engine(args.scheduler)
-    return grade_in_local_pool
+    settings.add_arguments(parser)
 
 
 def run_grade(args):
-    from autograder.batch import grade_batch
-    from autograder.sandbox import Limits
-    from autograder.submissions import find_submissions
+    """`grade`: autograder.api.grade_paths with the parsed settings, a progress bar and a summary table."""
+    from autograder import settings
+    from autograder.api import EXIT_OK, EXIT_UNGRADED, GradingError, grade_paths
+    from autograder.safe_text import printable
 
-    skip_layers = ()
-    if not args.no_isolation and not args.scheduler:  # on a cluster each worker checks its own machine
-        plan = _isolation_plan(args.isolation, args.paths)
-        if plan.refusal:
-            return _fail(EXIT_NO_ISOLATION, isolation_refusal(plan.refusal))
-        for note in plan.notes:
-            print(f"autograder: isolation without {note}", file=sys.stderr)
-        skip_layers = plan.skip
+    found = []
+
+    def start_progress(submissions):
+        found.append(_Progress(len(submissions)))
+        return found[0].advance
+
     try:
-        with open(args.out, "a"):
-            pass
-    except OSError as error:
-        return _fail(EXIT_USAGE, f"cannot write the results file {args.out}: {error.strerror}")
-    if args.no_isolation:
-        warn_no_isolation()
-    try:
-        submissions = find_submissions(args.paths)
-    except FileNotFoundError as error:
-        return _fail(EXIT_USAGE, str(error))
-    if not submissions:
-        return _fail(EXIT_USAGE, "no submissions found in " + " ".join(args.paths))
-    progress = _Progress(len(submissions))
-    try:
-        outcome = grade_batch(submissions, args.out, args.seed, workers=args.workers,
-                              isolated=not args.no_isolation, force=args.force, on_result=progress.advance,
-                              limits=Limits(call_timeout=args.call_timeout,
-                                            submission_budget=args.submission_budget), skip_layers=skip_layers,
-                              engine=grading_engine(args))
-    except Exception as error:  # e.g. a worker could not start its sandbox
-        progress.close()
-        return _fail(EXIT_UNGRADED, f"grading stopped: {type(error).__name__}: {error}")
-    progress.close()
+        outcome = grade_paths(args.paths, settings.from_args(args), out=args.out, force=args.force,
+                              on_found=start_progress)
+    except GradingError as error:
+        return _fail(error.exit_code, str(error))
+    finally:
+        if found:
+            found[0].close()
     if args.csv:
         write_csv(args.csv, outcome.records)
-    print_summary(outcome, len(submissions))
-    from autograder.safe_text import printable
+    print_summary(outcome, found[0].total)
     for submission_id, why in outcome.failures:
         print(f"NOT GRADED {printable(submission_id)}: {printable(why)}", file=sys.stderr)
     return EXIT_UNGRADED if outcome.failures else EXIT_OK
@@ -102,36 +58,11 @@ def _fail(code, message):
     return code
 
 
-def _isolation_plan(mode, paths):
-    """autograder.sandbox.plan for `mode`; the secrets a child must not read: the reference, the graders,
-    the course's source and the submissions given."""
-    from autograder.batch import SANDBOX_UID_BASE
-    from autograder.sandbox.plan import plan_isolation
-    root = Path(__file__).resolve().parents[1]
-    secrets = [root / "solutions", root / "autograder", root / "source", *map(Path, paths)]
-    return plan_isolation(mode, secrets=secrets, uid=SANDBOX_UID_BASE)
-
-
-def isolation_refusal(missing):
-    """Why grading will not start: `missing` lists the isolation features this machine lacks."""
-    return ("refusing to run student code without isolation on this machine:\n  - " + "\n  - ".join(missing)
-            + "\nRun as root on Linux with Landlock, seccomp and network namespaces; in a container without "
-            "CAP_SYS_ADMIN pass --isolation available (uid switch, rlimits and seccomp, Landlock if the kernel "
-            "has it); or pass --no-isolation to accept running untrusted code with rlimits only.")
-
-
-def warn_no_isolation():
-    banner = "!" * 78
-    print(f"{banner}\nWARNING: --no-isolation: student code runs as YOUR user, with only rlimits.\n"
-          "It can read your files (solutions, gradebook, other submissions) and use the network.\n"
-          f"Only do this with submissions you trust.\n{banner}", file=sys.stderr)
-
-
 class _Progress:
     """A rich progress bar on a terminal; silent otherwise."""
 
     def __init__(self, total):
-        self.bar = None
+        self.bar, self.total = None, total
         if sys.stderr.isatty():
             from rich.console import Console
             from rich.progress import Progress
@@ -154,17 +85,19 @@ def write_csv(path, records):
     write_grade_sheet(records, path)
 
 
-def summarize(records):
-    """Per function: (full-marks rate, mean score, max score); and the most frequent named mistakes."""
+def summarize(results):
+    """Per function: (full-marks rate, mean score, max score); and the most frequent named mistakes.
+
+    results -- autograder.results.SubmissionResult of each submission
+    """
     from autograder.contract import GRADED_FUNCTIONS, POINTS
     rows = {}
     for name in GRADED_FUNCTIONS:
-        scores = [record["functions"][name]["score"] for record in records]
-        full = sum(score >= POINTS[name] for score in scores)
-        rows[name] = (full / len(scores) if scores else 0.0, sum(scores) / len(scores) if scores else 0.0,
-                      POINTS[name])
-    mistakes = collections.Counter(f"{name}: {record['functions'][name]['mistake']}" for record in records
-                                   for name in GRADED_FUNCTIONS if record["functions"][name].get("mistake"))
+        entries = [result.functions[name] for result in results]
+        rows[name] = (sum(entry.full_marks for entry in entries) / len(entries) if entries else 0.0,
+                      sum(entry.score for entry in entries) / len(entries) if entries else 0.0, POINTS[name])
+    mistakes = collections.Counter(f"{name}: {entry.mistake}" for result in results
+                                   for name, entry in result.functions.items() if entry.mistake)
     return rows, mistakes.most_common(8)
 
 
@@ -172,7 +105,7 @@ def print_summary(outcome, total):
     from rich.console import Console
     from rich.table import Table
 
-    rows, mistakes = summarize(outcome.records)
+    rows, mistakes = summarize(outcome.results)
     console = Console()
     table = Table(title=f"{len(outcome.records)} of {total} submissions graded "
                         f"({outcome.graded_now} now, {outcome.skipped} already in the results file)")
@@ -188,15 +121,11 @@ def print_summary(outcome, total):
 
 
 def add_pytest_arguments(parser):
-    from autograder.grading import DEFAULT_SEED
-    from autograder.sandbox import Limits
+    from autograder import settings
     parser.add_argument("paths", nargs="+", metavar="PATH", help="submissions, as for `grade`")
     parser.add_argument("--junitxml", type=Path, help="write a JUnit XML report (with score/max_score per test) here")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the grading inputs")
-    parser.add_argument("--call-timeout", type=float, default=Limits().call_timeout,
-                        help="seconds one call of a learner function may take (default %(default)s)")
-    parser.add_argument("--no-isolation", action="store_true",
-                        help="run student code WITHOUT the sandbox (only rlimits); for machines without it")
+    parser.add_argument("--results", type=Path, help="also keep the grader's results file (JSON Lines) here")
+    settings.add_arguments(parser, scheduler=False)
     parser.add_argument("-v", "--verbose", action="store_true", help="one line per test")
 
 
@@ -207,14 +136,17 @@ def run_pytest(args):
     no cache is written, so running this in a folder of submissions imports none of them.
     """
     import pytest
+
+    from autograder import settings
+    from autograder.pytest_plugin import SEED_FLAG
     argv = ["-c", os.devnull, "-p", "no:cacheprovider", "-p", "autograder.pytest_plugin",
-            "--grading-seed", str(args.seed), "--call-timeout", str(args.call_timeout)]
+            *settings.from_args(args).to_argv(seed_flag=SEED_FLAG)]
     for path in args.paths:
         argv += ["--submission", str(path)]
     if args.junitxml:
         argv += ["--junitxml", str(args.junitxml)]
-    if args.no_isolation:
-        argv.append("--no-isolation")
+    if args.results:
+        argv += ["--results", str(args.results)]
     if args.verbose:
         argv.append("-v")
     return int(pytest.main(argv))

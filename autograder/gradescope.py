@@ -8,10 +8,10 @@ there; the environment variable AUTOGRADER_ROOT moves it (tests use a temporary 
     python -m autograder.gradescope bundle --out out/gradescope.zip    # instructor, once
     python -m autograder.gradescope run                                # inside Gradescope
 
-``run`` picks the submitted notebook, grades it with the batch grader
-(``python -m autograder grade``, sandboxed, results format of shared brief §2) and converts its
-one results line into Gradescope's format with `to_gradescope`: one test per graded function
-carrying its feedback and the named mistake.
+``run`` picks the submitted notebook, grades it with the batch grader in-process
+(autograder.api.grade_paths, sandboxed, with the settings of the bundle's grade arguments) and
+converts its one SubmissionResult into Gradescope's format with `to_gradescope`: one test per
+graded function carrying its feedback and the named mistake (autograder.results).
 
 Isolation there: Gradescope's containers (like Docker's default) have no CAP_SYS_ADMIN, so no
 network namespace; the grader runs with ``--isolation available`` (unprivileged uid, rlimits,
@@ -23,25 +23,25 @@ import argparse
 import json
 import os
 import re
-import subprocess
+import signal
 import sys
 import zipfile
 from importlib import metadata
 from pathlib import Path
 
-from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE, POINTS
+from autograder.contract import MAX_SCORE
+from autograder.paths import REPO_ROOT
 from autograder.sandbox.client import LEARNER_HELPERS
 
 DEFAULT_ROOT = "/autograder"
 ROOT_VARIABLE = "AUTOGRADER_ROOT"
 PYTHON_VARIABLE = "AUTOGRADER_PYTHON"
 NOTEBOOK = "rnn_gradients.ipynb"
-# Top-level packages `python -m autograder grade` imports (checked with sys.modules); dependencies come from metadata.
+# Top-level packages the grader imports (checked with sys.modules); dependencies come from metadata.
 GRADER_PACKAGES = ("numpy", "pyseccomp", "rich")
 BUNDLED_PACKAGES = ("autograder", "solutions", "learner_helpers")
 CONFIG_FILE = "gradescope_config.json"
 GRADE_TIMEOUT = 600  # seconds for the whole submission; the batch grader bounds each call itself
-REPO = Path(__file__).resolve().parents[1]
 # Gradescope's container has no CAP_SYS_ADMIN: grade with every layer it allows (autograder.sandbox.plan).
 DEFAULT_GRADE_ARGS = ("--isolation", "available")
 # Gradescope's visibility of the per-function tests (hidden-test results): when students see them.
@@ -88,8 +88,7 @@ def to_gradescope(result, problems=(), visibility="visible"):
     """Convert one batch-grader result into Gradescope's results.json content.
 
     Arguments:
-    result -- one results line (shared brief §2): {"submission", "score", "max_score",
-              "functions": {name: {"score", "max_score", "feedback", "mistake"}}, "errors"},
+    result -- an autograder.results.SubmissionResult, or its results line (shared brief §2) as a dict,
               or None when the submission could not be graded at all
     problems -- further submission-level messages (e.g. which file was graded, why none was)
     visibility -- Gradescope visibility of the per-function tests (one of VISIBILITIES)
@@ -99,31 +98,20 @@ def to_gradescope(result, problems=(), visibility="visible"):
      "visibility"}], "visibility": "visible", "stdout_visibility": "hidden"} with one test per graded
     function in the assignment's order; the top-level score is the sum of the tests' scores.
     """
-    functions = (result or {}).get("functions", {})
-    tests = [{**_test(name, functions.get(name), graded=result is not None), "visibility": visibility}
-             for name in GRADED_FUNCTIONS]
+    from autograder.results import SubmissionResult
+    graded = result is not None
+    if not graded:
+        result = SubmissionResult.not_graded("", "the submission could not be graded")
+    elif not isinstance(result, SubmissionResult):
+        result = SubmissionResult.from_json(result)
+    tests = result.gradescope_tests(visibility)
     score = sum(test["score"] for test in tests)
-    messages = [*problems, *((result or {}).get("errors") or [])]
     output = [f"Total: {score:g} / {MAX_SCORE:g} points."]
-    if result is None:
+    if not graded:
         output.insert(0, "This submission could not be graded; nothing was scored.")
-    output += messages
+    output += [*problems, *result.errors]
     return {"score": score, "output": "\n".join(output), "tests": tests,
             "visibility": "visible", "stdout_visibility": "hidden"}
-
-
-def _test(name, entry, graded):
-    points = POINTS[name]
-    if entry is None:
-        reason = "not graded: the grader reported nothing for this function" if graded \
-            else "not graded: the submission could not be graded"
-        return {"name": name, "score": 0.0, "max_score": points, "output": reason, "status": "failed"}
-    score = min(max(float(entry.get("score", 0.0)), 0.0), points)
-    lines = [str(entry.get("feedback") or "").strip()]
-    if entry.get("mistake"):
-        lines.append(f"Likely mistake: {entry['mistake']}")
-    return {"name": name, "score": score, "max_score": points, "output": "\n".join(l for l in lines if l),
-            "status": "passed" if score >= points else "failed"}
 
 
 # ---- inside Gradescope: pick, grade, convert -------------------------------------------------
@@ -155,26 +143,26 @@ def find_submission(folder, expected=NOTEBOOK):
     return None, f"No notebook was submitted: upload your {expected}."
 
 
-def grade_file(path, results_path, grade_args=(), python=sys.executable):
-    """Run the batch grader on one file; returns (result line or None, problem messages)."""
-    command = [python, "-m", "autograder", "grade", str(path), "--out", str(results_path), *grade_args]
+def grade_file(path, results_path, grade_args=()):
+    """Grade one file in-process (autograder.api.grade_paths) with the settings `grade_args` name
+    (autograder.settings' options); returns (SubmissionResult or None, problem messages)."""
+    from autograder import api, settings
+    parser = argparse.ArgumentParser(prog="grade", add_help=False, exit_on_error=False)
+    settings.add_arguments(parser)
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=GRADE_TIMEOUT, cwd=REPO)
-    except subprocess.TimeoutExpired:
-        return None, [f"The grader did not finish within {GRADE_TIMEOUT} s."]
-    lines = [line for line in _read_text(results_path).splitlines() if line.strip()]
-    if done.returncode != 0 or len(lines) != 1:
+        arguments, unknown = parser.parse_known_args(list(grade_args))
+        if unknown:
+            raise argparse.ArgumentError(None, f"unrecognized arguments: {' '.join(unknown)}")
+        outcome = api.grade_paths([path], settings.from_args(arguments), out=Path(results_path))
+        problem = "; ".join(why for _, why in outcome.failures) if outcome.failures or len(outcome.results) != 1 \
+            else None
+    except (argparse.ArgumentError, ValueError, api.GradingError) as error:
+        outcome, problem = None, str(error)
+    if problem is not None:
         # Diagnostics go to run_autograder's stdout, which Gradescope shows to staff only.
-        print(f"$ {' '.join(command)}\nexit code {done.returncode}\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
-        return None, [f"The grader failed (exit code {done.returncode}); please tell the course staff."]
-    return json.loads(lines[0]), []
-
-
-def _read_text(path):
-    try:
-        return Path(path).read_text()
-    except FileNotFoundError:
-        return ""
+        print(f"grade {path} with {' '.join(grade_args)}: {problem or 'no result'}")
+        return None, ["The grader failed; please tell the course staff."]
+    return outcome.results[0], []
 
 
 def run(root):
@@ -187,16 +175,39 @@ def run(root):
     path, message = find_submission(root / "submission", config.get("notebook", NOTEBOOK))
     result, problems = None, [message]
     if path is not None:
-        result, failures = grade_file(path, results / "results.jsonl", config.get("grade_args", []))
+        # Graded in this process. Each call and the submission as a whole are bounded by the sandbox; should
+        # the grader itself hang, this alarm writes the zero with its reason and ends the process, whose
+        # grading workers die with it (their sandbox hosts then kill and sweep everything they started).
+        grader = os.getpid()
+
+        def out_of_time(signum, frame):
+            if os.getpid() != grader:  # a forked grading worker inherits the handler, never the alarm
+                return
+            _write_results(results, None, [*problems, f"The grader did not finish within {GRADE_TIMEOUT} s."],
+                           config)
+            sys.stdout.flush()
+            os._exit(1)
+
+        previous = signal.signal(signal.SIGALRM, out_of_time)
+        signal.alarm(GRADE_TIMEOUT)
+        try:
+            result, failures = grade_file(path, results / "results.jsonl", config.get("grade_args", []))
+        finally:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
         problems += failures
-    converted = to_gradescope(result, problems, config.get("visibility", "visible"))
-    (results / "results.json").write_text(json.dumps(converted, indent=2))
+    _write_results(results, result, problems, config)
     return 0 if path is None or result is not None else 1
+
+
+def _write_results(folder, result, problems, config):
+    converted = to_gradescope(result, problems, config.get("visibility", "visible"))
+    (folder / "results.json").write_text(json.dumps(converted, indent=2))
 
 
 # ---- the bundle ------------------------------------------------------------------------------
 
-def pinned_requirements(packages=GRADER_PACKAGES, requirements=REPO / "requirements.txt"):
+def pinned_requirements(packages=GRADER_PACKAGES, requirements=REPO_ROOT / "requirements.txt"):
     """Pins (``name==version`` lines of requirements.txt) of `packages` and all their dependencies.
 
     The dependency closure comes from the installed packages' metadata; every package in it must be
@@ -249,11 +260,11 @@ def build_bundle(out, grade_args=(), notebook=NOTEBOOK, visibility="visible"):
         _add_text(bundle, "run_autograder", RUN_AUTOGRADER.replace("PRIVATE_FOLDERS", private), executable=True)
         _add_text(bundle, "requirements.txt", "\n".join(pinned_requirements()) + "\n")
         _add_text(bundle, CONFIG_FILE, json.dumps(config, indent=2) + "\n")
-        files = [path for package in BUNDLED_PACKAGES for path in sorted((REPO / package).rglob("*"))]
+        files = [path for package in BUNDLED_PACKAGES for path in sorted((REPO_ROOT / package).rglob("*"))]
         for path in [*files, *bundled_helpers()]:
             if path.is_dir() or "__pycache__" in path.parts:
                 continue
-            bundle.write(path, path.relative_to(REPO).as_posix())
+            bundle.write(path, path.relative_to(REPO_ROOT).as_posix())
     return out
 
 
@@ -265,7 +276,7 @@ def bundled_helpers():
         files.add(helper)
         files.update(helper.parent.glob("*.npz"))
     return sorted(path for path in files if path.is_file()
-                  and not any(REPO / package in path.parents for package in BUNDLED_PACKAGES))
+                  and not any(REPO_ROOT / package in path.parents for package in BUNDLED_PACKAGES))
 
 
 def _add_text(bundle, name, text, executable=False):

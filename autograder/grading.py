@@ -25,6 +25,7 @@ from autograder.checks import SPECS
 from autograder.checks.base import STRUCTURE, fail_all, mutation_problem
 from autograder.compare import plain_difference
 from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE, POINTS
+from autograder.results import FunctionResult
 from autograder.runner import CRASHED, EXCEPTION, GARBAGE, MISSING, STOPS_CALLING, TIMEOUT, CallOutcome, call_each
 
 DEFAULT_SEED = 20261123
@@ -187,9 +188,9 @@ def _own_cell_note(spec, cell, scored, rescued):
 
 
 def _result(name, score, feedback, mistakes):
-    """One function's entry of the results (brief section 2); "mistake" is the likeliest of "mistakes" (all recognised)."""
-    return {"score": score, "max_score": POINTS[name], "feedback": feedback,
-            "mistake": mistakes[0] if mistakes else None, "mistakes": list(mistakes)}
+    """One function's entry of the results (brief section 2, autograder.results.FunctionResult as JSON);
+    "mistake" is the likeliest of "mistakes" (all recognised)."""
+    return FunctionResult.graded(name, score, feedback, mistakes).to_json()
 
 
 def _score_checks(spec, graded_cases, verdicts, rescued=frozenset()):

@@ -11,6 +11,10 @@ it, looks its key up. A notebook whose sanitized cells differ from what the batc
 edited cell metadata that sanitizing restores) is not found and is graded alone, as before, so the
 gradebook gets the same scores either way.
 
+The batch runs `python -m autograder grade` in a child process, as the single-notebook path does, and
+for the same reason (nbgrader_plugin.py): the timeout must be able to end the whole batch, workers and
+all, after which the notebooks are graded one by one.
+
 Settings (nbgrader_config.py):  c.NotebookBatch.enabled = False  (grade one notebook at a time)
                                 c.NotebookBatch.workers = 4      (parallel sandboxes; default all cores)
 """
@@ -28,6 +32,9 @@ import nbformat
 from traitlets import Bool, Integer
 from traitlets.config import Configurable
 
+from autograder.paths import REPO_ROOT
+from autograder.results import SubmissionResult
+from autograder.settings import default_workers
 from autograder.submissions import notebook_cells
 
 
@@ -35,15 +42,16 @@ class NotebookBatch(Configurable):
     """How autograde batches the sandboxed grading of an assignment."""
     enabled = Bool(True, help="Grade all pending notebooks of an assignment in one batch when the first is "
                               "autograded (False: one grader process per notebook).").tag(config=True)
-    workers = Integer(os.cpu_count() or 1, help="Parallel sandboxes of the batch.").tag(config=True)
+    workers = Integer(default_workers(), help="Parallel sandboxes of the batch.").tag(config=True)
 
 
-_results = {}  # (grader command, content key) -> record; for this autograde process
+_results = {}  # (grader command, content key) -> SubmissionResult; for this autograde process
 _batched = set()  # (id of the converter, assignment) already batch-graded in this process
 
 
 def batch_result(preprocessor, nb, resources):
-    """The record of the sanitized notebook `nb` from its assignment's batch, or None to grade it alone.
+    """The SubmissionResult of the sanitized notebook `nb` from its assignment's batch (its submission id is
+    the content key: the caller names it), or None to grade it alone.
 
     preprocessor -- the SandboxedHiddenTests grading `nb` (its grader_command and grader_arguments are used)
     resources -- nbgrader's resources of `nb` (student, assignment, notebook)
@@ -62,7 +70,7 @@ def batch_result(preprocessor, nb, resources):
         preprocessor.log.info("%s of %s was not in the batch (sanitizing changed its cells): grading it alone",
                               notebook, resources["nbgrader"]["student"])
         return None
-    return dict(record, submission=f"{notebook}.ipynb")
+    return record
 
 
 def _autograde_converter(preprocessor):
@@ -126,7 +134,6 @@ def grade_assignment(preprocessor, paths, command):
     Each distinct content becomes one folder <key>/<notebook>.ipynb (submission id = key, cell labels as
     in the single-notebook path). A failed batch only logs: its notebooks are then graded one by one.
     """
-    from autograder.nbgrader_plugin import REPO
     workers = NotebookBatch(config=preprocessor.config).workers
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="nbgrader-batch-") as scratch:
@@ -146,15 +153,15 @@ def grade_assignment(preprocessor, paths, command):
         preprocessor.log.info("grading %d submitted notebook(s) (%d distinct) in one sandboxed batch, %d workers",
                               len(paths), len(keys), workers)
         try:
-            done = subprocess.run(argv, cwd=REPO, capture_output=True, text=True,
+            done = subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, text=True,
                                   timeout=preprocessor.timeout * math.ceil(len(keys) / workers))
             if done.returncode != 0:
                 preprocessor.log.warning("the batch grader exited %d:\n%s", done.returncode, done.stderr[-3000:])
         except subprocess.TimeoutExpired:
             preprocessor.log.warning("the batch grader took too long; grading the rest one by one")
         for line in (out.read_text() if out.exists() else "").splitlines():
-            record = json.loads(line)
-            _results[(command, record["submission"])] = record
+            result = SubmissionResult.from_json(json.loads(line))
+            _results[(command, result.submission)] = result
     preprocessor.log.info("batch graded in %.1f s", time.monotonic() - start)
 
 

@@ -10,8 +10,15 @@ Two preprocessors plug into nbgrader 0.9's ``autograde`` (see `use_sandboxed_gra
   hidden-test cell that differs from the source only by its (stripped) hidden tests is not reported.
 * SandboxedHiddenTests (autograde step, replaces Execute): hands the sanitized notebook to
   ``python -m autograder grade`` (every call of student code in an isolated child process, results
-  format of shared brief §2), then fills each hidden-test cell with what nbgrader expects of an
-  executed cell: the feedback and named mistake on stdout and the points as the cell's result.
+  format of shared brief §2, read back as an autograder.results.SubmissionResult), then fills each
+  hidden-test cell with what nbgrader expects of an executed cell (FunctionResult.nbgrader_outputs):
+  the feedback and named mistakes on stdout and the points as the cell's result.
+  The grader runs in a child process, not in-process through autograder.api.grade_paths: `timeout`
+  must be able to end a wedged batch as a whole -- the child and its grading workers, which die with
+  their parent, and their sandbox hosts, which then sweep their uids -- so that autograde carries on
+  with the next notebooks; in-process, Python 3.11 has no way to stop a process pool's running workers.
+  (The child also starts clean: the batch forks its workers from the process that calls it, and these
+  would otherwise be copies of nbgrader's process and everything it loaded.)
   nbgrader's own SaveAutoGrades then stores those points in the gradebook, formgrader and export
   show them, and generate_feedback shows our messages. No student code runs in nbgrader's process
   or in a kernel with the grader's rights.
@@ -30,6 +37,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
@@ -38,11 +46,12 @@ from nbgrader.preprocessors import ClearHiddenTests, ClearOutput, Execute, NbGra
 from traitlets import Float, List, Unicode
 
 from autograder.contract import GRADED_FUNCTIONS, HIDDEN_TESTS_SUFFIX, POINTS
+from autograder.paths import REPO_ROOT
+from autograder.results import FunctionResult, SubmissionResult
 
 METADATA_KEY = "rnn_autograder"  # notebook metadata: {"notices": [...], "result": {...}}
 NOTES_CELL_ID = "rnn-autograder-notes"
 INSTRUCTOR_NOTICES = "autograder_notices.json"  # in the course folder: {student id: [notice, ...]}
-REPO = Path(__file__).resolve().parents[1]
 
 
 class GradingFailed(RuntimeError):
@@ -214,22 +223,23 @@ class SandboxedHiddenTests(NbGraderPreprocessor):
         refuse_stale_points(cells)
         result = self.grade(nb, resources)
         for name, cell in cells.items():
-            cell.outputs = function_outputs(name, result["functions"].get(name))
+            cell.outputs = result.functions[name].nbgrader_outputs(name)
             cell.execution_count = 1
-        messages = notices(nb) + list(result.get("errors") or [])
+        messages = notices(nb) + list(result.errors)
         for number, cell in enumerate(nb.cells):
             if cell.get("id") == NOTES_CELL_ID:  # a learner's cell posing as ours keeps its text, not our id
                 cell["id"] = f"learner-cell-{number}"
-        nb.cells.insert(0, notes_cell(result, messages))
-        nb.metadata[METADATA_KEY]["result"] = result
+        record = result.to_json()
+        nb.cells.insert(0, notes_cell(record, messages))
+        nb.metadata[METADATA_KEY]["result"] = record
         return nb, resources
 
     def grade(self, nb, resources):
-        """Run the batch grader on `nb`; returns its one result (shared brief §2). Raises GradingFailed."""
+        """Run the batch grader on `nb`; returns its SubmissionResult (shared brief §2). Raises GradingFailed."""
         from autograder.nbgrader_batch import batch_result
         batched = batch_result(self, nb, resources)  # graded with its whole assignment at once, if it can be
         if batched is not None:
-            return batched
+            return replace(batched, submission=f"{resources['nbgrader']['notebook']}.ipynb")
         notebook = resources["nbgrader"]["notebook"]
         with tempfile.TemporaryDirectory(prefix="nbgrader-sandboxed-") as scratch:
             path = Path(scratch) / "submission" / f"{notebook}.ipynb"  # no student-chosen name in a path
@@ -238,14 +248,14 @@ class SandboxedHiddenTests(NbGraderPreprocessor):
             out = Path(scratch) / "results.jsonl"
             command = [*self.grader_command, str(path), "--out", str(out), *self.grader_arguments]
             try:
-                done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=self.timeout)
+                done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=self.timeout)
             except subprocess.TimeoutExpired:
                 raise GradingFailed(f"the batch grader took more than {self.timeout:g} s") from None
             lines = [line for line in (out.read_text() if out.exists() else "").splitlines() if line.strip()]
             if done.returncode != 0 or len(lines) != 1:
                 raise GradingFailed(f"{' '.join(command)} exited {done.returncode} with {len(lines)} results:\n"
                                     f"{done.stderr[-3000:]}")
-            return json.loads(lines[0])
+            return SubmissionResult.from_json(json.loads(lines[0]))
 
 
 def refuse_stale_points(cells):
@@ -290,21 +300,11 @@ def hidden_test_cells(nb):
 
 
 def function_outputs(name, entry):
-    """The outputs of an executed hidden-test cell for one function's result entry.
-
-    Returns:
-    [stdout stream with the grader's feedback (it states the score) and the named mistake,
-     execute_result holding the points];
-    nbgrader reads the execute_result as the cell's partial credit.
-    """
+    """The outputs of an executed hidden-test cell for one function's result entry (a results record's
+    function entry, or None when the grader reported nothing): FunctionResult.nbgrader_outputs."""
     if entry is None:
-        entry = {"score": 0.0, "feedback": f"{name}: 0 points: the grader reported nothing", "mistake": None}
-    lines = [str(entry.get("feedback") or f"{name}: {entry['score']:g} points")]
-    for mistake in entry.get("mistakes") or ([entry["mistake"]] if entry.get("mistake") else []):
-        lines.append(f"Likely mistake: {mistake}")
-    return [nbformat.v4.new_output("stream", name="stdout", text="\n".join(l for l in lines if l) + "\n"),
-            nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(entry["score"]))},
-                                   execution_count=1)]
+        return FunctionResult(0.0, POINTS[name], f"{name}: 0 points: the grader reported nothing").nbgrader_outputs(name)
+    return FunctionResult.from_json(entry).nbgrader_outputs(name)
 
 
 def notes_cell(result, messages):

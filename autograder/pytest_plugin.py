@@ -5,16 +5,18 @@
 
 --submission PATH -- anything the batch grader accepts (.ipynb, .py, folder, nbgrader course, .zip);
                      repeatable. Tests are named `<submission id>::<function>`.
---no-isolation    -- grade without the sandbox (rlimits only), for machines that lack it
---grading-seed N  -- the seed of the grading inputs (default: the batch grader's)
---call-timeout S  -- seconds one call of a learner function may take (default: the batch grader's)
+and the batch grader's settings (autograder/settings.py), the seed named --grading-seed here:
+--grading-seed N, --call-timeout S, --submission-budget S, --isolation {full,available},
+--no-isolation, --workers N.
 
-There is no second copy of the grading logic: each test calls autograder.grading.grade_function
-through a SandboxRunner, as the batch grader and the notebook's hidden-test cells
-(autograder.notebook) do, with the same seed, so a function gets the same score all three ways.
+There is no second copy of the grading logic: the first test run grades every submission given with
+the batch grader, in-process (autograder.api.grade_submissions: the same sandboxes, seed and records
+as `python -m autograder grade`), and each test reports its function's FunctionResult
+(autograder.results), so a function gets the same result every way it is graded.
 A test passes when its function earns full points and fails with the grader's feedback as its
 message otherwise; `score`, `max_score` (and `mistake`, when one is recognised) are recorded in
-the test's user_properties, so `--junitxml` carries them.
+the test's user_properties, so `--junitxml` carries them, and `--results FILE` keeps the JSON Lines
+records themselves.
 
 Without --submission the plugin does nothing. With it, the plugin replaces pytest's collection
 (nothing else is collected, no positional arguments allowed) and loads no conftest.py files, so no
@@ -23,25 +25,21 @@ trusted process; `python -m autograder pytest` also ignores that folder's pytest
 `python -m` puts the current folder first on sys.path, so start it from the course root (or with
 `python -P` and the course root on PYTHONPATH), never from inside a folder of submissions.
 """
-import os
-
 import pytest
 
 SUBMISSIONS = pytest.StashKey()
+SEED_FLAG = "--grading-seed"  # not --seed: the name is pytest's whole option namespace's
 
 
 def pytest_addoption(parser):
-    from autograder.grading import DEFAULT_SEED
-    from autograder.sandbox import Limits
+    from autograder import settings
 
     group = parser.getgroup("autograder", "grade a submission with the course's hidden tests")
     group.addoption("--submission", action="append", default=[], metavar="PATH",
                     help="submission to grade (.ipynb, .py, folder, .zip); repeatable")
-    group.addoption("--no-isolation", action="store_true",
-                    help="run student code WITHOUT the sandbox (only rlimits); for machines without it")
-    group.addoption("--grading-seed", type=int, default=DEFAULT_SEED, help="seed of the grading inputs")
-    group.addoption("--call-timeout", type=float, default=Limits().call_timeout,
-                    help="seconds one call of a learner function may take (default %(default)s)")
+    group.addoption("--results", metavar="FILE", default=None,
+                    help="also keep the grader's results file (JSON Lines, as `python -m autograder grade --out`)")
+    settings.add_arguments(None, add=group.addoption, seed_flag=SEED_FLAG, scheduler=False)
 
 
 def pytest_load_initial_conftests(early_config, parser, args):
@@ -54,34 +52,23 @@ def pytest_configure(config):
     paths = config.getoption("submission")
     if not paths:
         return
-    from autograder.cli import isolation_refusal, warn_no_isolation
-    from autograder.sandbox import missing_features
-    from autograder.submissions import find_submissions
+    from autograder import api, settings
 
     if config.args_source == pytest.Config.ArgsSource.ARGS and config.args:
         raise pytest.UsageError("with --submission, give submissions only as --submission PATH (got "
                                 + " ".join(config.args) + ")")
     if getattr(config.option, "numprocesses", None):  # pytest-xdist: workers would each redo the collection
         raise pytest.UsageError("--submission does not run under pytest-xdist (-n); to grade many submissions "
-                                "in parallel use `python -m autograder grade --workers N`")
-    missing = missing_features()
-    if missing and not config.getoption("no_isolation"):
-        raise pytest.UsageError(isolation_refusal(missing))
-    if config.getoption("no_isolation"):
-        warn_no_isolation()
+                                "in parallel use `python -m autograder grade --workers N` (or --workers N here)")
+    chosen = settings.from_args(config.option)
     try:
-        submissions = find_submissions(paths)
-    except FileNotFoundError as error:
+        skip_layers = api.isolation_plan(chosen, paths)
+        if not chosen.isolated:
+            api.warn_no_isolation()
+        submissions = api.find(paths)
+    except api.GradingError as error:
         raise pytest.UsageError(str(error)) from None
-    if not submissions:
-        raise pytest.UsageError("no submissions found in " + " ".join(paths))
-    config.stash[SUBMISSIONS] = GradingSession(submissions, config)
-
-
-def pytest_unconfigure(config):
-    grading = config.stash.get(SUBMISSIONS, None)
-    if grading is not None:
-        grading.close()
+    config.stash[SUBMISSIONS] = GradingSession(submissions, chosen, skip_layers, config.getoption("results"))
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -107,89 +94,64 @@ def pytest_collection(session):
 def pytest_report_header(config):
     grading = config.stash.get(SUBMISSIONS, None)
     if grading is not None:
-        return [f"autograder: {len(grading.submissions)} submission(s), seed {grading.seed}, "
-                + ("sandboxed" if grading.isolated else "NOT ISOLATED")]
+        return [f"autograder: {len(grading.submissions)} submission(s), seed {grading.settings.seed}, "
+                + ("sandboxed" if grading.settings.isolated else "NOT ISOLATED")]
     return None
 
 
 def pytest_terminal_summary(terminalreporter, config):
     grading = config.stash.get(SUBMISSIONS, None)
-    if grading is None or not grading.totals:
+    if grading is None or not grading.reported:
         return
     terminalreporter.section("autograder scores")
-    for submission_id, (score, max_score, errors) in grading.totals.items():
-        terminalreporter.write_line(f"{submission_id}: {score:g}/{max_score:g}")
-        for error in errors:
+    for submission_id in grading.reported:
+        result = grading.results[submission_id]
+        terminalreporter.write_line(f"{submission_id}: {result.score:g}/{result.max_score:g}")
+        for error in result.errors:
             terminalreporter.write_line(f"    problem with the submission: {error}")
 
 
+class NotGraded(RuntimeError):
+    """The grader itself could not grade a submission (not: the student scored badly)."""
+
+
 class GradingSession:
-    """The sandbox host shared by every submission of this pytest run (started on first use)."""
+    """Every submission of this pytest run, graded as one batch when the first test needs a result."""
 
-    def __init__(self, submissions, config):
-        from autograder.sandbox import Limits
-        self.submissions = submissions
-        self.seed = config.getoption("grading_seed")
-        self.isolated = not config.getoption("no_isolation")
-        self.limits = Limits(call_timeout=config.getoption("call_timeout"))
-        self.totals = {}  # submission id -> (score, max score, submission-level errors) of the functions graded
-        self._host = None
+    def __init__(self, submissions, settings, skip_layers=(), out=None):
+        self.submissions, self.settings, self.skip_layers, self.out = submissions, settings, skip_layers, out
+        self.results, self.failures, self.reported = None, {}, []  # reported: ids whose tests ran
 
-    def runner(self, cells):
-        """A SandboxRunner over `cells` (the batch grader's isolation and limits)."""
-        from autograder.batch import acquire_uid
-        from autograder.sandbox import SandboxHost, SandboxRunner
-        if self._host is None:
-            uid = acquire_uid() if self.isolated else os.getuid()
-            self._host = SandboxHost(uid, isolated=self.isolated, limits=self.limits)
-        return SandboxRunner(self._host, cells)
-
-    def close(self):
-        if self._host is not None:
-            self._host.close()
-            self._host = None
+    def result(self, submission):
+        """The SubmissionResult of `submission`; raises NotGraded when the grader failed on it."""
+        if self.results is None:
+            from autograder.api import GradingError, grade_submissions
+            self.results = {}
+            try:
+                outcome = grade_submissions(self.submissions, self.settings, self.out, skip_layers=self.skip_layers)
+            except GradingError as error:  # every test says so; none starts the batch again
+                self.failures = {submission.id: str(error) for submission in self.submissions}
+            else:
+                self.results = {result.submission: result for result in outcome.results}
+                self.failures = dict(outcome.failures)
+        if submission.id in self.failures or submission.id not in self.results:
+            raise NotGraded(f"NOT GRADED: {self.failures.get(submission.id, 'the grader gave no result')}")
+        if submission.id not in self.reported:
+            self.reported.append(submission.id)
+        return self.results[submission.id]
 
 
 class SubmissionNode(pytest.Collector):
-    """One submission: its graded functions as test items; one sandbox child for all of them (as in a batch)."""
+    """One submission: its graded functions as test items."""
 
     def __init__(self, *, submission, grading, **kwargs):
         super().__init__(**kwargs)
         self.submission, self.grading = submission, grading
-        self.runner, self.results = None, {}
 
     def collect(self):
         from autograder.contract import GRADED_FUNCTIONS
         return [GradedFunction.from_parent(self, name=name, nodeid=f"{self.nodeid}::{name}")
                 for name in GRADED_FUNCTIONS]
-
-    def setup(self):
-        if self.submission.cells:
-            self.runner = self.grading.runner(self.submission.cells)
-
-    def teardown(self):
-        if self.runner is not None:
-            self.runner.close()
-            self.runner = None
-
-    def grade(self, name):
-        """The grader's result for function `name`: {"score", "max_score", "feedback", "mistake"}."""
-        from autograder.batch import ungraded_functions
-        from autograder.grading import grade_function
-        if self.runner is None:  # nothing could be read: the batch grader's entry for such a submission
-            errors = self.submission.errors
-            result = ungraded_functions(errors[0] if errors else "nothing to grade")[name]
-        else:  # earlier results only add notes to the feedback, as in grade_submission
-            result = grade_function(self.runner, name, self.grading.seed, earlier=self.results)
-        self.results[name] = result
-        self.grading.totals[self.submission.id] = (sum(r["score"] for r in self.results.values()),
-                                                   sum(r["max_score"] for r in self.results.values()),
-                                                   self.problems())
-        return result
-
-    def problems(self):
-        """Submission-level problems: unreadable files, cells that failed to load."""
-        return list(self.submission.errors) + list(self.runner.errors if self.runner is not None else [])
 
 
 class PointsLost(AssertionError):
@@ -200,17 +162,17 @@ class GradedFunction(pytest.Item):
     """One graded function of a submission: passes with full points, fails with the feedback otherwise."""
 
     def runtest(self):
-        result = self.parent.grade(self.name)
-        self.user_properties += [("score", result["score"]), ("max_score", result["max_score"])]
-        if result["mistake"]:
-            self.user_properties.append(("mistake", result["mistake"]))
-        if result["score"] < result["max_score"]:
-            problems = self.parent.problems()
-            text = result["feedback"]
-            if problems:
-                text += "\nProblems with the submission as a whole:\n" + "\n".join(f"  - {p}" for p in problems)
+        submission = self.parent.grading.result(self.parent.submission)
+        result = submission.functions[self.name]
+        self.user_properties += [("score", result.score), ("max_score", result.max_score)]
+        if result.mistake:
+            self.user_properties.append(("mistake", result.mistake))
+        if not result.full_marks:
+            text = result.feedback
+            if submission.errors:
+                text += "\nProblems with the submission as a whole:\n" + "\n".join(f"  - {p}" for p in submission.errors)
             raise PointsLost(text)
-        self.add_report_section("call", "feedback", result["feedback"])
+        self.add_report_section("call", "feedback", result.feedback)
 
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, PointsLost):

@@ -17,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE
+from autograder.results import CSV_HEADER, SubmissionResult
 from autograder.safe_text import spreadsheet_cell
 
 GRADE_SHEET = "grades.csv"
@@ -60,19 +61,21 @@ def grade_sheet(results):
     """The grade sheet as a header and rows, sorted by submission.
 
     Arguments:
-    results -- list of result objects (see load_results)
+    results -- list of result objects (see load_results) or autograder.results.SubmissionResult
 
     Returns:
     (header, rows): header is ["submission", "total", *GRADED_FUNCTIONS]; each row holds the
-    submission name, its total score and each function's score (0 for a function it lacks).
+    submission name, its total score and each function's score (0 for a function it lacks):
+    SubmissionResult.csv_row.
     """
-    header = ["submission", "total", *GRADED_FUNCTIONS]
-    rows = []
-    for result in sorted(results, key=lambda r: str(r["submission"])):
-        functions = result["functions"]
-        rows.append([str(result["submission"]), float(result["score"]),
-                     *(float(functions.get(name, {}).get("score", 0.0)) for name in GRADED_FUNCTIONS)])
-    return header, rows
+    rows = [result.csv_row() for result in sorted(as_models(results), key=lambda r: str(r.submission))]
+    return list(CSV_HEADER), rows
+
+
+def as_models(results):
+    """`results` (records as dicts, or SubmissionResults) as autograder.results.SubmissionResult."""
+    return [result if isinstance(result, SubmissionResult) else SubmissionResult.from_json(result)
+            for result in results]
 
 
 def write_grade_sheet(results, path):
@@ -94,13 +97,11 @@ def mistake_counts(results):
     A function that lost points without a named mistake counts under UNNAMED_LOSS.
     """
     counts = {name: Counter() for name in GRADED_FUNCTIONS}
-    for result in results:
-        for name, entry in result["functions"].items():
-            if name not in counts:
-                continue
-            if entry.get("mistake"):
-                counts[name][entry["mistake"]] += 1
-            elif float(entry.get("score", 0.0)) < float(entry.get("max_score", 0.0)):
+    for result in as_models(results):
+        for name, entry in result.functions.items():
+            if entry.mistake:
+                counts[name][entry.mistake] += 1
+            elif float(entry.score) < float(entry.max_score):
                 counts[name][UNNAMED_LOSS] += 1
     return counts
 

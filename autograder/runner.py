@@ -69,6 +69,14 @@ class Runner(Protocol):
         """
 
 
+def args_after_call(reported, sent):
+    """The arguments after a call, from what its reply reported: `sent` itself when it reported
+    codec.ARGS_UNCHANGED (so nothing was encoded, sent or decoded), else the decoded arguments."""
+    if isinstance(reported, str) and reported == codec.ARGS_UNCHANGED:
+        return tuple(sent)
+    return reported
+
+
 def call_each(runner, name, calls, timeout=None):
     """`Runner.call_many` made of single calls (for runners where a call costs no round trip)."""
     outcomes = []
@@ -101,7 +109,7 @@ class InProcessRunner:
         function = self.namespace.get(name)
         if not callable(function):
             return CallOutcome(MISSING, message=f"no function named {name} is defined")
-        args = copy.deepcopy(args)
+        sent, args = args, copy.deepcopy(args)
         start = time.perf_counter()
         try:
             with _time_limit(timeout):
@@ -116,7 +124,7 @@ class InProcessRunner:
             value, args_after = codec.decode(message)
         except codec.DecodeError as error:
             return CallOutcome(GARBAGE, message=str(error), seconds=seconds)
-        return CallOutcome(OK, value=value, args_after=args_after, seconds=seconds)
+        return CallOutcome(OK, value=value, args_after=args_after_call(args_after, sent), seconds=seconds)
 
 
 class _time_limit:

@@ -23,10 +23,10 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.paths import REPO_ROOT as ROOT
 from course.build import ASSIGNMENT, NOTEBOOK, nbgrader_environment
 from tests.learner_files import fixture_paths, learner_cells
 
-ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = {"infinite_loop": ROOT / "tests/fixtures/hostile/infinite_loop.py",
            "memory_hog": ROOT / "tests/fixtures/sandbox/memory_hog.py",
            "fork_bomb": ROOT / "tests/fixtures/sandbox/fork_bomb.py"}

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.paths import REPO_ROOT as ROOT
 from benchmarks.batch_grading import learner_mix
 from course.build import ASSIGNMENT, NOTEBOOK
 
-ROOT = Path(__file__).resolve().parent.parent
 # `python -m autograder grade ...`, reporting the process's own peak RSS (KiB) on its last stderr line
 _MEASURED_CLI = ("import resource, sys; from autograder.cli import main; code = main(sys.argv[1:]); "
                  "print('PEAK_RSS_KIB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); "

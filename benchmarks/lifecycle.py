@@ -17,10 +17,9 @@ import time
 from pathlib import Path
 
 from autograder.contract import GRADED_FUNCTIONS
+from autograder.paths import REPO_ROOT as REPO
 from demo import lifecycle
 from demo.samples import sample_class
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def in_kernel_copy(course, workdir):

@@ -22,13 +22,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE, POINTS
+from autograder.contract import GRADED_FUNCTIONS, POINTS
 from autograder.nbgrader_plugin import SandboxedHiddenTests
+from autograder.paths import REPO_ROOT as ROOT
+from autograder.results import FunctionResult, SubmissionResult
 from benchmarks.batch_grading import learner_mix, write_course
 from course.build import ASSIGNMENT, nbgrader_environment
 from demo import lifecycle
 
-ROOT = Path(__file__).resolve().parent.parent
 INSTANT_CONFIG = """
 # benchmarks.nbgrader_batch: nbgrader's bookkeeping floor, with a grader that answers instantly
 from benchmarks.nbgrader_batch import use_instant_grading
@@ -40,10 +41,8 @@ class InstantHiddenTests(SandboxedHiddenTests):
     """The plug-in with grading replaced by a constant full-marks result: every other step is the same."""
 
     def grade(self, nb, resources):
-        functions = {name: {"score": POINTS[name], "max_score": POINTS[name], "feedback": f"{name}: instant",
-                            "mistake": None} for name in GRADED_FUNCTIONS}
-        return {"submission": "instant", "score": MAX_SCORE, "max_score": MAX_SCORE, "functions": functions,
-                "errors": []}
+        return SubmissionResult("instant", {name: FunctionResult.graded(name, POINTS[name], f"{name}: instant")
+                                            for name in GRADED_FUNCTIONS})
 
 
 def use_instant_grading(c):

@@ -16,7 +16,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parent.parent
+from autograder.paths import REPO_ROOT as ROOT
+
 ASSIGNMENT_DIRS = {"source": ROOT / "source" / "rnn_gradients", "release": ROOT / "release" / "rnn_gradients"}
 NOTEBOOK = "rnn_gradients.ipynb"
 

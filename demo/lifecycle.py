@@ -21,14 +21,15 @@ import subprocess
 import sys
 import time
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from autograder import report
 from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE
+from autograder.paths import REPO_ROOT
+from autograder.results import SubmissionResult
 from demo.samples import EXCHANGE, LMS, fill_in, sample_class
 
-REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "rnn_gradients"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 COURSE_ID = "rnn-gradients"  # as in nbgrader_config.py; students name it when they fetch and submit
@@ -68,7 +69,7 @@ class Course:
         `alembic`), the repository importable (the config imports autograder), no user-level Jupyter config."""
         env = dict(os.environ)
         env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-        env["PYTHONPATH"] = os.pathsep.join([str(REPO), str(SPEEDUP)])
+        env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), str(SPEEDUP)])
         env["JUPYTER_CONFIG_DIR"] = str(self.root.parent / "jupyter-config")
         env["JUPYTER_DATA_DIR"] = str(self.root.parent / "jupyter-data")
         env["RNN_GRADEBOOK_URL"] = self.db_url
@@ -107,7 +108,7 @@ def create_course(workdir, db_url=None):
     workdir = Path(workdir).resolve()
     root = workdir / "course"
     for name in COURSE_FILES:
-        source, target = REPO / name, root / name
+        source, target = REPO_ROOT / name, root / name
         target.parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if source.is_dir() else shutil.copyfile)(source, target)
     exchange = workdir / "exchange"
@@ -169,7 +170,7 @@ def self_check_as_student(course, path):
     code = ("import json, sys; sys.path.insert(0, sys.argv[2]); from demo.lifecycle import self_check; "
             "print(json.dumps(self_check(sys.argv[1])))")
     env = {**course.env(), "PYTHONPATH": str(SPEEDUP)}
-    done = subprocess.run([sys.executable, "-c", code, str(path), str(REPO)], cwd=path.parent, env=env,
+    done = subprocess.run([sys.executable, "-c", code, str(path), str(REPO_ROOT)], cwd=path.parent, env=env,
                           capture_output=True, text=True, timeout=STEP_TIMEOUT)
     if done.returncode != 0:
         raise StepFailed(f"validating {path} failed:\n{done.stderr[-3000:]}")
@@ -283,8 +284,8 @@ def sandbox_results(course):
     from autograder.nbgrader_plugin import METADATA_KEY
     results = []
     for path in sorted((course.root / "autograded").glob(f"*/{ASSIGNMENT}/{NOTEBOOK}")):
-        result = nbformat.read(path, as_version=4).metadata[METADATA_KEY]["result"]
-        results.append({**result, "submission": path.parent.parent.name})
+        result = SubmissionResult.from_json(nbformat.read(path, as_version=4).metadata[METADATA_KEY]["result"])
+        results.append(replace(result, submission=path.parent.parent.name).to_json())
     return results
 
 

@@ -145,7 +145,7 @@ def cell_cache_problem(label, got, expected):
 
 def mutation_problem(spec, case, args_after):
     """None if the call left every argument it may not change as it was sent, else where it changed."""
-    if args_after is None or len(args_after) != len(case.args):
+    if not isinstance(args_after, (tuple, list)) or len(args_after) != len(case.args):
         return "the arguments could not be read back after the call"
     for index, (before, after) in enumerate(zip(case.args, args_after)):
         if index in spec.mutable_args:

@@ -13,9 +13,41 @@ from autograder.wire import codec
 
 
 def invoke(function, args, keep_args):
-    """Call `function(*args)` and encode (result, args_after). Shared by every runner, in or out of a sandbox."""
+    """Call `function(*args)` and encode (result, args after the call). Shared by every runner, in or out of a sandbox.
+
+    keep_args -- also report the arguments after the call: the arguments themselves when the call changed any of
+                 them, else codec.ARGS_UNCHANGED (the usual case: nothing more to encode, send, decode and compare)
+    """
+    before = _snapshot(args) if keep_args else None
     result = function(*args)
-    return codec.encode((result, tuple(args) if keep_args else None))
+    if not keep_args:
+        return codec.encode((result, None))
+    return codec.encode((result, codec.ARGS_UNCHANGED if _unchanged(before, args) else tuple(args)))
+
+
+def _snapshot(value):
+    """A copy of a tree of plain data as the codec decodes it (arrays, dicts, lists, tuples, numbers, strings)."""
+    if type(value) is numpy.ndarray:
+        return value.copy()
+    if type(value) is dict:
+        return {key: _snapshot(item) for key, item in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(_snapshot(item) for item in value)
+    return value
+
+
+def _unchanged(before, after):
+    """True when `after` is still the plain tree `before` was, to the bit; anything unusual counts as changed
+    (the caller then sends it whole and the grader judges it), and no method of a learner's object is called."""
+    if type(before) is not type(after):
+        return False
+    if type(before) is numpy.ndarray:
+        return before.dtype == after.dtype and before.shape == after.shape and before.tobytes() == after.tobytes()
+    if type(before) is dict:
+        return before.keys() == after.keys() and all(_unchanged(before[key], after[key]) for key in before)
+    if type(before) in (list, tuple):
+        return len(before) == len(after) and all(map(_unchanged, before, after))
+    return type(before) in (int, float, str, bool, type(None)) and before == after
 
 
 def describe_exception(error):

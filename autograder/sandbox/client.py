@@ -27,7 +27,7 @@ import numpy as np
 
 from autograder.child.cleanup import remove_tree
 from autograder.runner import (CRASHED, DEFAULT_CALL_TIMEOUT, EXCEPTION, GARBAGE, MISSING, OK, STOPS_CALLING,
-                               TIMEOUT, CallOutcome)
+                               TIMEOUT, CallOutcome, args_after_call)
 from autograder.wire import codec, frames
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -274,16 +274,16 @@ class SandboxRunner:
             self.calls += 1
             return [self._failure(name, error, start, timeout)]
         outcomes = []
-        for call_id in ids:
+        for call_id, (args, _) in zip(ids, calls):
             self.calls += 1
-            outcome = self._read_outcome(name, call_id, start, timeout)
+            outcome = self._read_outcome(name, call_id, start, timeout, args)
             outcomes.append(outcome)
             if self._channel is None:  # it timed out, died or sent garbage: the rest goes to a fresh child
                 break
             start = time.monotonic()  # the child starts the next call as soon as it has sent this reply
         return outcomes
 
-    def _read_outcome(self, name, call_id, start, timeout):
+    def _read_outcome(self, name, call_id, start, timeout, args):
         try:
             kind, payload = frames.receive_frame(self._channel, min(start + timeout, self.budget_deadline),
                                                  self.limits.max_reply_bytes, call_id)
@@ -301,7 +301,7 @@ class SandboxRunner:
             self._kill()  # whatever wrote them may still be running
             return CallOutcome(GARBAGE, message=f"undecodable reply: {type(error).__name__}: {str(error)[:200]}",
                                seconds=seconds)
-        return CallOutcome(OK, value=value, args_after=args_after, seconds=seconds)
+        return CallOutcome(OK, value=value, args_after=args_after_call(args_after, args), seconds=seconds)
 
     def _failure(self, name, error, start, timeout):
         """The outcome of a call whose channel timed out, closed or carried garbage (the child is killed)."""

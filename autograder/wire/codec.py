@@ -37,6 +37,10 @@ _NPY_HEADER = re.compile(rb"\{'descr': '([<>|][biufc][0-9]{1,2})', 'fortran_orde
 _JSON_ENCODER = json.JSONEncoder(check_circular=False, separators=(",", ":"))
 
 
+# What a reply carries instead of the arguments after a call that changed none of them (autograder.child.calls).
+ARGS_UNCHANGED = "arguments unchanged"
+
+
 class DecodeError(ValueError):
     """The bytes are not a well-formed message of this format."""
 
