@@ -1,16 +1,11 @@
 """Facts of the learner API that every grading stage shares (see shared brief §1)."""
+from autograder.checks import SPECS
 from learner_helpers.rnn_utils import GRADIENT_KEYS, PARAMETER_KEYS
 from solutions import GRADED_FUNCTIONS
 
-# Points per graded function; the notebooks' autograder cells carry exactly these.
-POINTS = {
-    "rnn_cell_forward": 10.0,
-    "rnn_forward": 10.0,
-    "rnn_cell_backward": 10.0,
-    "rnn_backward": 10.0,
-    "clip": 5.0,
-    "update_parameters": 5.0,
-}
+# Points per graded function: what its checks (autograder/checks/<function>.py) are worth, written there once;
+# the notebooks' autograder cells carry exactly these.
+POINTS = {name: round(sum(check.points for check in SPECS[name].checks), 6) for name in GRADED_FUNCTIONS}
 MAX_SCORE = sum(POINTS.values())
 # Points of each written question (graded by hand in nbgrader's formgrader); its prompt's "(2 points)" comes from it.
 QUESTION_POINTS = 2.0

@@ -2,8 +2,8 @@
 
     from autograder.paths import REPO_ROOT
 
-The one place it is computed (autograder/sandbox/ keeps its own while it is being restructured, and
-autograder/__main__.py must compute it before anything is imported: see there).
+The one place it is computed, but for autograder/__main__.py, which must compute it before anything is
+imported (see there), and the child side (autograder/child/), which is handed it on its command line.
 """
 from pathlib import Path
 

@@ -30,7 +30,7 @@ class FunctionSpec:
 
     name, arg_names -- the function and its parameters, as the learner API names them
     returns -- what the function returns, in words, for feedback
-    checks -- every Check; their points add up to contract.POINTS[name]
+    checks -- every Check with its points; contract.POINTS[name] is their sum
     judge -- judge(case, value) -> {check name: None if passed else a reason}, for every check
     outputs -- outputs(value) -> {output name: value} for mistake matching, or None if unreadable
     mutable_args -- indices of arguments the function may change in place

@@ -7,7 +7,7 @@ import numpy as np
 
 from autograder.checks.base import STRUCTURE, Check, FunctionSpec, dict_structure_problem, not_a_dict
 from autograder.compare import close_mask, describe, entry
-from autograder.contract import GRADIENT_KEYS
+from learner_helpers.rnn_utils import GRADIENT_KEYS
 
 IN_RANGE = "in-range entries"
 

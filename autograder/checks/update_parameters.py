@@ -5,7 +5,7 @@ arrays are both correct.
 """
 from autograder.checks.base import (STRUCTURE, Check, FunctionSpec, dict_entry_problem, dict_structure_problem,
                                     not_a_dict)
-from autograder.contract import PARAMETER_KEYS
+from learner_helpers.rnn_utils import PARAMETER_KEYS
 
 
 def judge(case, value):

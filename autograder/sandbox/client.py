@@ -26,15 +26,15 @@ from pathlib import Path
 import numpy as np
 
 from autograder.child.cleanup import remove_tree
+from autograder.paths import REPO_ROOT
 from autograder.runner import (CRASHED, DEFAULT_CALL_TIMEOUT, EXCEPTION, GARBAGE, MISSING, OK, STOPS_CALLING,
                                TIMEOUT, CallOutcome, args_after_call)
 from autograder.wire import codec, frames
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Public modules learners get beside the notebook; a child's scratch folder holds copies, so the
 # notebook's `from rnn_utils import ...` and `from public_tests import ...` lines work there too.
-LEARNER_HELPERS = (PROJECT_ROOT / "learner_helpers" / "rnn_utils.py",
-                   PROJECT_ROOT / "release" / "rnn_gradients" / "public_tests.py")
+LEARNER_HELPERS = (REPO_ROOT / "learner_helpers" / "rnn_utils.py",
+                   REPO_ROOT / "release" / "rnn_gradients" / "public_tests.py")
 # The notebook's experiment lab (and its plotting) is not needed to grade and not in the sandbox:
 # its imports and the experiment statements that use it are skipped without an error.
 UNAVAILABLE_MODULES = ("gradient_lab", "matplotlib")
@@ -85,7 +85,7 @@ class SandboxHost:
         self._helpers = {path.name: path.read_bytes() for path in LEARNER_HELPERS if path.is_file()}
         self._count = 0
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        argv = [sys.executable, "-P", "-c", _BOOT, str(PROJECT_ROOT), "--control-fd", str(theirs.fileno()),
+        argv = [sys.executable, "-P", "-c", _BOOT, str(REPO_ROOT), "--control-fd", str(theirs.fileno()),
                 "--uid", str(uid), "--isolation", "full" if isolated else "none",
                 "--netns-per-child", "yes" if netns_per_child else "no",
                 "--skip-layers", ",".join(skip_layers),
