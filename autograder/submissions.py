@@ -39,7 +39,8 @@ from pathlib import Path, PurePosixPath
 from autograder.contract import GRADED_FUNCTIONS
 
 CODE_SUFFIXES = (".ipynb", ".py")
-COURSE_FILES = {"rnn_utils.py", "public_tests.py"}  # shipped beside the notebook; not the learner's code
+# Shipped beside the notebook (every .py file of release/<assignment>/): the course's, not the learner's code.
+COURSE_FILES = {"rnn_utils.py", "public_tests.py", "gradient_lab.py", "nbgrader_config.py"}
 MAX_SOURCE_BYTES = 32 * 2 ** 20
 MAX_ARCHIVE_BYTES = 1024 * 2 ** 20
 MAX_ARCHIVE_MEMBERS = 20000
@@ -145,7 +146,13 @@ def _from_argument(path):
             return _from_collection(root, refused, lazy=False)
     if path.is_file():
         return [_from_files(_student_of(name), [path], path.parent)]
+    if _course_files_in(path) and _one_learners_work(path):  # the folder a learner worked in, given on its own
+        return [_from_files(_student_of(name), _code_files(path), path)]
     return _from_collection(path)
+
+
+def _course_files_in(folder):
+    return any((folder / name).is_file() for name in COURSE_FILES)
 
 
 def _student_of(name):
@@ -155,9 +162,9 @@ def _student_of(name):
 
 
 def _one_learners_work(folder):
-    """True for an archive of files only (no folders or archives) of at most one LMS student that holds one
-    notebook beside .py files, or only .py files no two of which define the same graded function (a class's
-    files each define them all; one learner's split their work or add helpers)."""
+    """True for a folder or archive of files only (no folders or archives) of at most one LMS student that holds
+    one notebook beside .py files, or .py files that are one learner's (see `_split_work`). The course's own files
+    (COURSE_FILES) beside them mark a learner's folder too, but are never the learner's code."""
     entries = _entries(folder)
     suffixes = [entry.suffix.lower() for entry in entries if entry.is_file()]
     students = {parsed[:1] + parsed[2:] for parsed in map(lms_name, (entry.name for entry in entries)) if parsed}
@@ -165,18 +172,32 @@ def _one_learners_work(folder):
         return False
     if ".ipynb" in suffixes:
         return suffixes.count(".ipynb") == 1
-    defined = [_graded_definitions(entry) for entry in entries if entry.suffix.lower() == ".py"]
-    return len(defined) > 1 and sum(map(len, defined)) == len(set().union(*defined))
+    own = [entry for entry in entries if entry.suffix.lower() == ".py" and entry.name not in COURSE_FILES]
+    return len(own) < suffixes.count(".py") or _split_work(own)
 
 
+def _split_work(files):
+    """Are these .py files one learner's work split over files, rather than a class's files? Yes when one imports
+    another, or when two or more define graded functions and no two the same one (each of a class's files defines
+    them all, or none when it is broken). Read as text, never run or parsed."""
+    texts = {path: _read_start(path) for path in files}
+    modules = {path.stem for path in files if path.stem.isidentifier()}
+    imported = {name.decode() for text in texts.values() for name in _IMPORT.findall(text)}
+    if len(files) > 1 and imported & modules:
+        return True
+    defined = [set(map(bytes.decode, _GRADED_DEFINITION.findall(text))) for text in texts.values()]
+    defining = [names for names in defined if names]
+    return len(defining) > 1 and sum(map(len, defining)) == len(set().union(*defining))
+
+
+def _read_start(path):
+    with open(path, "rb") as handle:
+        return handle.read(MAX_SOURCE_BYTES)
+
+
+_IMPORT = re.compile(rb"^[ \t]*(?:from|import)[ \t]+(\w+)", re.MULTILINE)
 _GRADED_DEFINITION = re.compile(rb"^def[ \t]+(" + b"|".join(name.encode() for name in GRADED_FUNCTIONS) + rb")[ \t]*\(",
                                 re.MULTILINE)
-
-
-def _graded_definitions(path):
-    """Names of the graded functions a .py file defines at its top level (read as text, never run or parsed)."""
-    with open(path, "rb") as handle:
-        return {match.decode() for match in _GRADED_DEFINITION.findall(handle.read(MAX_SOURCE_BYTES))}
 
 
 def _unwrap(root):

@@ -2,7 +2,9 @@
 import io
 import json
 import os
+import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -186,8 +188,9 @@ def test_a_one_student_zip_is_one_submission_with_the_notebook_graded_last(tmp_p
 
 
 def test_a_zip_of_one_learners_py_files_is_one_submission_and_a_class_of_py_files_is_not(tmp_path):
-    """Is a zip of one learner's work split over .py files (forward, backward, a helper) one submission, while a
-    zip of several learners' .py files (each defining the same graded functions) stays one per file?"""
+    """Is a zip of one learner's work split over .py files (forward, backward, a helper, or one file and the helper
+    it imports) one submission, while a zip of a class's .py files (the same functions, or none yet) stays one
+    per file?"""
     with zipfile.ZipFile(tmp_path / "carol.zip", "w") as bundle:
         bundle.writestr("forward.py", "def rnn_cell_forward(xt, a_prev, parameters):\n    pass\n"
                                       "def rnn_forward(x, a0, parameters):\n    pass")
@@ -196,10 +199,38 @@ def test_a_zip_of_one_learners_py_files_is_one_submission_and_a_class_of_py_file
     (found,) = find_submissions([tmp_path / "carol.zip"])
     assert found.id == "carol.zip" and [c["label"] for c in found.cells] == ["backward.py", "forward.py", "helpers.py"]
     assert found.cells[0]["module"] == "backward"
+    with zipfile.ZipFile(tmp_path / "dave.zip", "w") as bundle:  # everything in one file, a helper it imports
+        bundle.writestr("rnn.py", "from my_utils import softmax\ndef rnn_forward(x, a0, parameters):\n    pass")
+        bundle.writestr("my_utils.py", "def softmax(z):\n    pass")
+    (found,) = find_submissions([tmp_path / "dave.zip"])
+    assert found.id == "dave.zip" and [c["label"] for c in found.cells] == ["my_utils.py", "rnn.py"]
     with zipfile.ZipFile(tmp_path / "class.zip", "w") as bundle:
         for learner in ("alice", "bob"):
-            bundle.writestr(f"{learner}.py", "def rnn_forward(x, a0, parameters):\n    pass")
-    assert sorted(s.id for s in find_submissions([tmp_path / "class.zip"])) == ["alice.py", "bob.py"]
+            bundle.writestr(f"{learner}.py", "import numpy as np\ndef rnn_forward(x, a0, parameters):\n    pass")
+        bundle.writestr("carl.py", "x = 1  # nothing written yet")
+    assert sorted(s.id for s in find_submissions([tmp_path / "class.zip"])) == ["alice.py", "bob.py", "carl.py"]
+
+
+def test_a_learners_folder_with_the_course_files_is_one_submission_of_the_learners_code_only(tmp_path):
+    """Is the folder a learner worked in (the released files beside their notebook and their own helper), given
+    on its own or inside a class folder, one submission whose only code is the learner's?"""
+    release = Path(__file__).resolve().parent.parent / "release" / "rnn_gradients"
+    for place in (tmp_path / "alice", tmp_path / "class" / "bob"):
+        shutil.copytree(release, place, ignore=shutil.ignore_patterns("__pycache__"))
+        (place / "my_utils.py").write_text("def helper():\n    return 1")
+    (alone,) = find_submissions([tmp_path / "alice"])
+    (in_class,) = find_submissions([tmp_path / "class"])
+    for found, name in ((alone, "alice"), (in_class, "bob")):
+        labels = [cell["label"] for cell in found.load().cells] if hasattr(found, "load") else \
+            [cell["label"] for cell in found.cells]
+        assert found.id == name
+        assert labels[0] == "my_utils.py" and all(label.startswith("rnn_gradients.ipynb") for label in labels[1:])
+
+
+def test_the_course_files_are_every_py_file_shipped_beside_the_notebook():
+    """Does the list of course files (never graded as the learner's code) name every .py file of release/?"""
+    release = Path(__file__).resolve().parent.parent / "release" / "rnn_gradients"
+    assert submissions.COURSE_FILES == {path.name for path in release.glob("*.py")}
 
 
 def test_canvas_file_names_give_student_ids_and_one_submission_per_student(tmp_path):
