@@ -69,12 +69,11 @@ class FunctionResult:
                    tuple(mistakes) if mistakes is not None else ((mistake,) if mistake else ()))
 
     def gradescope_test(self, name, visibility="visible"):
-        """One test of Gradescope's results.json: the score clamped to [0, max points], feedback and mistake."""
+        """One test of Gradescope's results.json: the score clamped to [0, max points], feedback and every named
+        mistake (as in nbgrader's cell outputs)."""
         points = POINTS[name]
         score = min(max(float(self.score), 0.0), points)
-        lines = [str(self.feedback or "").strip()]
-        if self.mistake:
-            lines.append(f"Likely mistake: {self.mistake}")
+        lines = [str(self.feedback or "").strip()] + [f"Likely mistake: {mistake}" for mistake in self.mistakes]
         return {"name": name, "score": score, "max_score": points, "output": "\n".join(l for l in lines if l),
                 "status": "passed" if score >= points else "failed", "visibility": visibility}
 

@@ -74,7 +74,8 @@ def test_gradescope_and_csv_and_nbgrader_forms_come_from_one_model():
     tests = {test["name"]: test for test in converted["tests"]}
     assert list(tests) == list(GRADED_FUNCTIONS) and converted["score"] == result.score
     assert tests["rnn_backward"] == {"name": "rnn_backward", "score": 6.25, "max_score": 10.0,
-                                     "output": f"rnn_backward: 6.25/10 points\nLikely mistake: {NOT_SUMMED}",
+                                     "output": f"rnn_backward: 6.25/10 points\nLikely mistake: {NOT_SUMMED}\n"
+                                               f"Likely mistake: dWaa from one timestep (in x)",
                                      "status": "failed", "visibility": "after_published"}
     assert tests["rnn_forward"]["status"] == "passed" and "cell 3 failed to load" in converted["output"]
 
