@@ -7,9 +7,9 @@ wrong, a sequence function whose own loop is right returns exactly what the cour
 around that wrong cell. So for each graded input set, the trusted side runs the course's loop
 (the loop generators of autograder.mistakes) and makes every cell call through the runner: the
 learner's cell function runs in the sandbox, step by step, and step t of every input set is one
-round trip; only its decoded plain outputs are added up here. No reference code is sent to the child and no learner code runs in
-this process. A sequence function's output that equals this composition keeps its points; the
-feedback says the error is in the cell function.
+round trip; only its decoded plain outputs are added up here. No reference code is sent to the
+child and no learner code runs in this process. A sequence function's output that equals this
+composition keeps its points; the feedback says the error is in the cell function.
 """
 from dataclasses import dataclass
 from typing import Callable

@@ -180,7 +180,7 @@ def _split_work(files):
     """Are these .py files one learner's work split over files, rather than a class's files? Yes when one imports
     another, or when two or more define graded functions and no two the same one (each of a class's files defines
     them all, or none when it is broken). Read as text, never run or parsed."""
-    texts = {path: _read_start(path) for path in files}
+    texts = {path: _text_or_nothing(path) for path in files}
     modules = {path.stem for path in files if path.stem.isidentifier()}
     imported = {name.decode() for text in texts.values() for name in _IMPORT.findall(text)}
     if len(files) > 1 and imported & modules:
@@ -190,9 +190,12 @@ def _split_work(files):
     return len(defining) > 1 and sum(map(len, defining)) == len(set().union(*defining))
 
 
-def _read_start(path):
-    with open(path, "rb") as handle:
-        return handle.read(MAX_SOURCE_BYTES)
+def _text_or_nothing(path):
+    """The bytes of `path`, or none when it cannot be read (reading it for grading will say why)."""
+    try:
+        return _read_no_follow(path) or b""
+    except OSError:
+        return b""
 
 
 _IMPORT = re.compile(rb"^[ \t]*(?:from|import)[ \t]+(\w+)", re.MULTILINE)

@@ -33,7 +33,7 @@ def test_rnn_cell_forward(target):
     """a_next, yt_pred and cache = (a_next, a_prev, xt, parameters) on one step; all weights and biases nonzero."""
     case = _case("rnn_cell_forward")
     given = case["in"]
-    result = _call(target, "rnn_cell_forward", given["xt"], given["a_prev"], given["parameters"])
+    result = _call(target, case, "rnn_cell_forward", given["xt"], given["a_prev"], given["parameters"])
     a_next, yt_pred, cache = _unpack(result, "rnn_cell_forward", ("a_next", "yt_pred", "cache"))
     with _naming_known_mistakes(case, {"a_next": a_next, "yt_pred": yt_pred}):
         _check_array("rnn_cell_forward", "a_next", a_next, case, "a_next")
@@ -46,7 +46,7 @@ def test_rnn_forward(target):
     """a, y_pred and caches = (list of T_x cell caches, x) over a 4-step sequence."""
     case = _case("rnn_forward")
     given = case["in"]
-    result = _call(target, "rnn_forward", given["x"], given["a0"], given["parameters"])
+    result = _call(target, case, "rnn_forward", given["x"], given["a0"], given["parameters"])
     a, y_pred, caches = _unpack(result, "rnn_forward", ("a", "y_pred", "caches"))
     with _naming_known_mistakes(case, {"a": a, "y_pred": y_pred}):
         _check_array("rnn_forward", "a", a, case, "a")
@@ -70,7 +70,7 @@ def test_rnn_cell_backward(target):
     case = _case("rnn_cell_backward")
     given = case["in"]
     cache = (given["a_next"], given["a_prev"], given["xt"], given["parameters"])
-    gradients = _call(target, "rnn_cell_backward", given["da_next"], cache)
+    gradients = _call(target, case, "rnn_cell_backward", given["da_next"], cache)
     _check_dict("rnn_cell_backward", "gradients", gradients, ("dxt", "da_prev", "dWax", "dWaa", "dba"), case)
     _passed("rnn_cell_backward")
 
@@ -82,7 +82,7 @@ def test_rnn_backward(target):
     a, x = given["a"], given["x"]
     states_before = [given["a0"]] + [a[:, :, t] for t in range(x.shape[2] - 1)]
     cell_caches = [(a[:, :, t], states_before[t], x[:, :, t], given["parameters"]) for t in range(x.shape[2])]
-    gradients = _call(target, "rnn_backward", given["da"], (cell_caches, x))
+    gradients = _call(target, case, "rnn_backward", given["da"], (cell_caches, x))
     _check_dict("rnn_backward", "gradients", gradients, ("dx", "da0", "dWax", "dWaa", "dba"), case)
     _passed("rnn_backward")
 
@@ -92,7 +92,7 @@ def test_clip(target):
     case = _case("clip")
     given = case["in"]
     max_value = float(given["maxValue"])
-    clipped = _call(target, "clip", given["gradients"], max_value)
+    clipped = _call(target, case, "clip", given["gradients"], max_value)
     if not isinstance(clipped, dict):
         _fail("clip", f"should return the dictionary of clipped gradients, got {_describe(clipped)}")
     with _naming_known_mistakes(case, clipped):
@@ -116,7 +116,7 @@ def test_update_parameters(target):
     """Every parameter in the returned dict equals W - lr * dW."""
     case = _case("update_parameters")
     given = case["in"]
-    updated = _call(target, "update_parameters", given["parameters"], given["gradients"], float(given["lr"]))
+    updated = _call(target, case, "update_parameters", given["parameters"], given["gradients"], float(given["lr"]))
     _check_dict("update_parameters", "parameters", updated, PARAMETER_KEYS, case)
     _passed("update_parameters")
 
@@ -141,7 +141,7 @@ def _insert(tree, path, value):
     tree[path[-1]] = value
 
 
-def _call(target, name, *args):
+def _call(target, case, name, *args):
     """target(*copies of args); a stub that is still `raise NotImplementedError()` becomes a clear failure, and
     so does changing an argument in place that the function must leave alone (as in the graded tests)."""
     given = copy.deepcopy(args)
@@ -150,7 +150,7 @@ def _call(target, name, *args):
     except NotImplementedError:
         raise TestFailure(f"{name} is not implemented yet: replace `raise NotImplementedError()` "
                           "with your code, run its cell, then run this test again.") from None
-    arguments = _case(name)["arguments"]
+    arguments = case["arguments"]
     for index, (before, after) in enumerate(zip(args, given)):
         if index not in arguments["may_change"] and not _same(before, after):
             _fail(name, f"changed its argument {arguments['names'][index]} in place; leave your inputs as they were: "
@@ -235,7 +235,8 @@ def _check_values(name, label, got, expected, note=""):
         return
     index = _first_index(~_close_mask(got, expected))
     _fail(name, f"{label} has the right shape {expected.shape} but wrong values: first difference at "
-                f"index {index}: expected {expected[index]:.6g}, got {got[index]:.6g}." + (f" Note: {note}." if note else ""))
+                f"index {index}: expected {expected[index]:.6g}, got {got[index]:.6g}."
+                + (f" Note: {note}." if note else ""))
 
 
 def _close(got, expected):
