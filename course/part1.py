@@ -1,6 +1,6 @@
 """Notebook part 1: the forward pass of a vanilla RNN and backpropagation through time (BPTT)."""
 from course.cells import code, experiment_slot, graded, markdown
-from solutions import rnn
+import solutions
 
 
 def cells():
@@ -92,7 +92,7 @@ def forward_cell():
         **Exercise.** Implement `rnn_cell_forward`. Use `np.tanh`, the `softmax` you imported, and
         matrix products (`@` or `np.dot`); broadcasting adds the bias columns to every example.
         """),
-        *graded(rnn.rnn_cell_forward),
+        *graded(solutions.rnn_cell_forward),
     ]
 
 
@@ -120,7 +120,7 @@ def forward_sequence():
         **Exercise.** Implement `rnn_forward` with a loop over the timesteps that calls your `rnn_cell_forward`.
         Start with `np.zeros` arrays for `a` and `y_pred` and fill one timestep slice `[:, :, i]` at a time.
         """),
-        *graded(rnn.rnn_forward),
+        *graded(solutions.rnn_forward),
     ]
 
 
@@ -153,7 +153,7 @@ def backward_cell():
         **Exercise.** Implement `rnn_cell_backward`. Return a dictionary with the keys `dxt`, `da_prev`,
         `dWax`, `dWaa` and `dba`.
         """),
-        *graded(rnn.rnn_cell_backward),
+        *graded(solutions.rnn_cell_backward),
     ]
 
 
@@ -215,7 +215,7 @@ def backward_sequence():
         $(n_a, m)$ and the summed `dWax` $(n_a, n_x)$, `dWaa` $(n_a, n_a)$, `dba` $(n_a, 1)$. Use
         `caches[0][t-1]` for the cache of step $t$ and `caches[1]` for `x` (to read the sizes).
         """),
-        *graded(rnn.rnn_backward),
+        *graded(solutions.rnn_backward),
         experiment_slot("summed", "checking the summed gradient against a numerical gradient"),
         experiment_slot("decay", "how the gradient reaching a hidden state shrinks with distance"),
     ]

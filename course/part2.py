@@ -1,6 +1,6 @@
 """Notebook part 2: gradient clipping and the gradient-descent update."""
 from course.cells import experiment_slot, graded, markdown
-from solutions import optim
+import solutions
 
 
 def cells():
@@ -46,7 +46,7 @@ def clipping():
 
         **Exercise.** Implement `clip(gradients, maxValue)` and return the dictionary of clipped gradients.
         """),
-        *graded(optim.clip),
+        *graded(solutions.clip),
         experiment_slot("clipping", "training with and without clipping when gradients explode"),
     ]
 
@@ -66,7 +66,7 @@ def update():
 
         **Exercise.** Implement `update_parameters(parameters, gradients, lr)`.
         """),
-        *graded(optim.update_parameters),
+        *graded(solutions.update_parameters),
     ]
 
 

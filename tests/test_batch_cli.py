@@ -188,7 +188,8 @@ def test_the_grader_version_covers_everything_that_decides_a_grade():
                    "submissions.py", "checks/clip.py", "child/loader.py", "child/host.py", "child/calls.py",
                    "sandbox/client.py", "wire/frames.py"):
         assert f"autograder/{module}" in hashed, module
-    assert {"solutions/rnn.py", "solutions/optim.py", "learner_helpers/rnn_utils.py"} <= hashed
+    assert {"autograder/functions/rnn_backward/reference.py", "autograder/functions/clip/reference.py",
+            "learner_helpers/rnn_utils.py"} <= hashed
     assert "release/rnn_gradients/public_tests.py" in hashed
 
 

@@ -81,7 +81,8 @@ def test_bundle_holds_executable_scripts_pinned_requirements_and_no_course_inter
         modes = {info.filename: info.external_attr >> 16 for info in archive.infolist()}
         requirements = archive.read("requirements.txt").decode().split()
         config = json.loads(archive.read(gradescope.CONFIG_FILE))
-    assert {"setup.sh", "run_autograder", "autograder/grading.py", "solutions/rnn.py"} <= names
+    assert {"setup.sh", "run_autograder", "autograder/grading.py", "solutions/__init__.py",
+            "autograder/functions/rnn_backward/reference.py"} <= names
     assert modes["setup.sh"] & stat.S_IXUSR and modes["run_autograder"] & stat.S_IXUSR
     # what the notebook imports besides the reference's helpers, nothing else of release/
     assert {name for name in names if name.startswith("release/")} == {
@@ -191,7 +192,7 @@ def _hostile_notebook(root, path):
     ada = next(student for student in sample_class() if student.student_id == "ada")
     nb = fill_in(released, ada)
     cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "rnn_cell_forward")
-    secret = root / "source" / "solutions" / "rnn.py"
+    secret = root / "source" / "autograder" / "functions" / "rnn_cell_forward" / "reference.py"
     cell.source = (f"def rnn_cell_forward(xt, a_prev, parameters):\n"
                    f"    raise RuntimeError({LEAK!r} + open({str(secret)!r}).read()[:400])\n")
     nbformat.write(nb, path)
@@ -236,7 +237,7 @@ def test_bundle_grades_without_cap_sys_admin_and_keeps_the_reference_unreadable(
     # the open was refused: by the file modes (PermissionError) or because the chroot hides the path entirely
     refused = ("PermissionError", "FileNotFoundError")
     assert any(word in tests["rnn_cell_forward"]["output"] for word in refused), tests["rnn_cell_forward"]["output"]
-    secret = (REPO / "solutions" / "rnn.py").read_text()
+    secret = (REPO / "autograder" / "functions" / "rnn_cell_forward" / "reference.py").read_text()
     assert LEAK + secret[:40] not in text and "def rnn_cell_forward" not in text
     assert "No module named" not in text  # the notebook's public_tests and rnn_utils imports work
     for private in ("solutions", "autograder"):

@@ -128,7 +128,7 @@ def clip(gradients, maxValue):
     seen = {{}}
     watcher = libc.inotify_init1(0)
     seen["inotify"] = watcher if watcher < 0 else libc.inotify_add_watch(watcher, {str(ROOT).encode()!r}, 0xfff)
-    for path in ({str(ROOT)!r}, {str(ROOT / "solutions" / "rnn.py")!r}, "/proc/self/cwd", "/etc/passwd"):
+    for path in ({str(ROOT)!r}, {str(ROOT / "autograder" / "functions" / "rnn_backward" / "reference.py")!r}, "/proc/self/cwd", "/etc/passwd"):
         try:
             seen["stat " + path] = os.stat(path).st_size
         except OSError as error:

@@ -1,0 +1,1 @@
+"""Everything about update_parameters (see autograder/functions/__init__.py for what each file holds)."""
