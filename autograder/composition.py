@@ -16,9 +16,10 @@ from typing import Callable
 
 import numpy as np
 
-from autograder.checks.base import STRUCTURE, array_shape_problem
+from autograder.kit.checks import STRUCTURE, array_shape_problem
 from autograder.compare import array_problem, plain_difference
-from autograder.mistakes import backward_steps, forward_steps
+from autograder.functions.rnn_backward.mistakes import backward_steps
+from autograder.functions.rnn_forward.mistakes import forward_steps
 
 UNUSABLE = object()  # a cell call that gave no value (raised, timed out, ...)
 

@@ -3,7 +3,8 @@
 For each function, the engine below
 1. calls it once per graded input set (autograder.cases) through the runner, asking for the
    arguments back, and judges each decoded return value with the function's named checks
-   (autograder.checks): every output against the reference or numerical gradients, plus its form;
+   (autograder/functions/<name>/checks.py): every output against the reference or numerical
+   gradients, plus its form;
 2. applies two integrity rules: a function that changes its inputs in place (clip and
    update_parameters may change their dicts) loses MUTATION_SHARE of what it earned -- the caller
    still uses those arrays -- and one whose repeated call gives another answer gets nothing;
@@ -21,16 +22,15 @@ Learner code is only ever reached through `runner.call`, and only decoded plain 
 """
 from autograder import composition, mistakes
 from autograder.cases import cases
-from autograder.checks import SPECS
-from autograder.checks.base import STRUCTURE, fail_all, mutation_problem
 from autograder.compare import plain_difference
-from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE, POINTS
+from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE, POINTS, SPECS
+from autograder.kit.checks import STRUCTURE, fail_all, mutation_problem
 from autograder.results import FunctionResult
 from autograder.runner import CRASHED, EXCEPTION, GARBAGE, MISSING, STOPS_CALLING, TIMEOUT, CallOutcome, call_each
 
 DEFAULT_SEED = 20261123
 MUTATION_SHARE = 0.3  # share of a function's earned points lost for changing its inputs in place
-TYPICAL = 2  # index of the "typical" input set in every size-set list (see cases.size_sets)
+TYPICAL = 2  # index of the "typical" input set in every size-set list (see autograder.kit.inputs.size_sets)
 
 
 class LearnerFunction:

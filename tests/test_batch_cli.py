@@ -185,8 +185,8 @@ def test_the_grader_version_covers_everything_that_decides_a_grade():
     from autograder.batch import grader_sources
     hashed = {path.relative_to(ROOT).as_posix() for path in grader_sources()}
     for module in ("grading.py", "contract.py", "cases.py", "compare.py", "mistakes.py", "wire/codec.py", "runner.py",
-                   "submissions.py", "checks/clip.py", "child/loader.py", "child/host.py", "child/calls.py",
-                   "sandbox/client.py", "wire/frames.py"):
+                   "submissions.py", "functions/clip/checks.py", "functions/rnn_backward/mistakes.py", "kit/checks.py",
+                   "child/loader.py", "child/host.py", "child/calls.py", "sandbox/client.py", "wire/frames.py"):
         assert f"autograder/{module}" in hashed, module
     assert {"autograder/functions/rnn_backward/reference.py", "autograder/functions/clip/reference.py",
             "learner_helpers/rnn_utils.py"} <= hashed

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from autograder import cases
+from autograder.kit import inputs
 from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE
 from autograder.grading import DEFAULT_SEED, grade_submission
 from autograder.notebook import hidden_tests
@@ -33,7 +34,7 @@ def test_the_same_submission_gets_the_same_grade_twice():
 @pytest.mark.parametrize("seed", [1, 7, 2026])
 def test_another_seed_means_other_inputs_and_still_full_marks_for_the_reference(seed):
     """Is the reference worth 50/50 whatever the seed, while the inputs really change with it?"""
-    assert cases.size_sets(seed) != cases.size_sets(DEFAULT_SEED)
+    assert inputs.size_sets(seed) != inputs.size_sets(DEFAULT_SEED)
     result = grade_submission(InProcessRunner(learner_namespace()), seed)
     assert result["score"] == MAX_SCORE, {n: f["feedback"] for n, f in result["functions"].items()
                                           if f["score"] < f["max_score"]}
@@ -47,7 +48,7 @@ def test_a_different_seed_still_catches_the_mistake():
 def test_size_sets_cover_the_edge_cases():
     """Does every run include m = 1, T_x = 1, a larger set, and n_x, n_a, n_y all different?"""
     for seed in range(20):
-        sizes = cases.size_sets(seed)
+        sizes = inputs.size_sets(seed)
         assert any(s.m == 1 for s in sizes) and any(s.T_x == 1 for s in sizes)
         assert max(s.n_a * s.m * s.T_x for s in sizes) >= 11 * 13 * 8
         assert all(len({s.n_x, s.n_a, s.n_y}) == 3 for s in sizes)
@@ -66,7 +67,7 @@ def test_expected_gradients_come_from_central_differences():
     graded = cases.cases("rnn_backward", DEFAULT_SEED)
     assert sum(case.against.startswith("numerical gradients") for case in graded) == 3
     with pytest.raises(AssertionError, match="disagrees with numerical gradients"):
-        cases._checked_numerical({"dWaa": np.ones((2, 2))}, {"dWaa": np.ones((2, 2)) * 1.01}, "a test")
+        inputs.checked_numerical({"dWaa": np.ones((2, 2))}, {"dWaa": np.ones((2, 2)) * 1.01}, "a test")
 
 
 def test_one_submission_costs_a_modest_number_of_calls():

@@ -4,7 +4,7 @@ import functools
 import pytest
 
 from autograder import mistakes
-from autograder.checks import SPECS
+from autograder.contract import SPECS
 from autograder.contract import GRADED_FUNCTIONS, MAX_SCORE, POINTS
 from autograder.grading import DEFAULT_SEED, grade_submission
 from autograder.runner import InProcessRunner

@@ -1,5 +1,5 @@
 """Checks of rnn_forward(x (n_x, m, T_x), a0 (n_a, m), parameters) -> (a, y_pred, caches)."""
-from autograder.checks.base import (STRUCTURE, Check, FunctionSpec, array_shape_problem, cell_cache_pairs,
+from autograder.kit.checks import (STRUCTURE, Check, FunctionSpec, array_shape_problem, cell_cache_pairs,
                                     cell_cache_problem, fail_all, unpack)
 from autograder.compare import all_close, array_problem, describe
 

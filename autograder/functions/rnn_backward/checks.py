@@ -3,8 +3,7 @@
 The caches are built by the grader with the reference forward pass, in the documented format,
 so a mistake in the learner's rnn_forward costs no points here.
 """
-from autograder.checks.base import STRUCTURE, Check, FunctionSpec
-from autograder.checks.gradients import gradient_outputs, judge_gradient_dict
+from autograder.kit.checks import STRUCTURE, Check, FunctionSpec, gradient_outputs, judge_gradient_dict
 
 KEYS = ("dx", "da0", "dWax", "dWaa", "dba")
 

@@ -3,7 +3,7 @@
 Only the returned dict is judged: updating the caller's arrays in place and rebinding new
 arrays are both correct.
 """
-from autograder.checks.base import (STRUCTURE, Check, FunctionSpec, dict_entry_problem, dict_structure_problem,
+from autograder.kit.checks import (STRUCTURE, Check, FunctionSpec, dict_entry_problem, dict_structure_problem,
                                     not_a_dict)
 from learner_helpers.rnn_utils import PARAMETER_KEYS
 

@@ -1,5 +1,5 @@
 """Checks of rnn_cell_forward(xt (n_x, m), a_prev (n_a, m), parameters) -> (a_next, yt_pred, cache)."""
-from autograder.checks.base import (STRUCTURE, Check, FunctionSpec, array_shape_problem, cell_cache_problem,
+from autograder.kit.checks import (STRUCTURE, Check, FunctionSpec, array_shape_problem, cell_cache_problem,
                                     fail_all, unpack)
 from autograder.compare import array_problem
 

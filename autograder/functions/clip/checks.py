@@ -5,7 +5,7 @@ and clipping a deep copy (2021 version) are both correct, and other keys may rid
 """
 import numpy as np
 
-from autograder.checks.base import STRUCTURE, Check, FunctionSpec, dict_structure_problem, not_a_dict
+from autograder.kit.checks import STRUCTURE, Check, FunctionSpec, dict_structure_problem, not_a_dict
 from autograder.compare import close_mask, describe, entry
 from learner_helpers.rnn_utils import GRADIENT_KEYS
 

@@ -1,6 +1,5 @@
 """Checks of rnn_cell_backward(da_next (n_a, m), cache) -> {dxt, da_prev, dWax, dWaa, dba}."""
-from autograder.checks.base import STRUCTURE, Check, FunctionSpec
-from autograder.checks.gradients import gradient_outputs, judge_gradient_dict
+from autograder.kit.checks import STRUCTURE, Check, FunctionSpec, gradient_outputs, judge_gradient_dict
 
 KEYS = ("dxt", "da_prev", "dWax", "dWaa", "dba")
 

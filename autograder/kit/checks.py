@@ -1,6 +1,6 @@
-"""What every per-function check module declares, and the judging helpers they share.
+"""What every function folder's checks.py declares, and the judging helpers they share.
 
-A check module describes one graded function as a FunctionSpec: its named checks with their
+A checks.py describes one graded function as a FunctionSpec: its named checks with their
 points, and a `judge(case, value)` that says, for one call, which checks the decoded return
 value passes (None) or fails (a one-line reason naming the output). The engine in
 `autograder.grading` makes the calls, applies the integrity rules and adds up the points.
@@ -154,3 +154,24 @@ def mutation_problem(spec, case, args_after):
         if problem:
             return problem
     return None
+
+
+# ---- judging shared by the two backward functions, which both return a dict of five gradients
+def judge_gradient_dict(case, value, keys):
+    """Verdict of one returned gradient dict: each key against case.expected, plus its structure."""
+    if not isinstance(value, dict):
+        return not_a_dict(keys, value)
+    if all(key in value for key in keys) and all_close([(value[key], case.expected[key]) for key in keys]):
+        verdict = {key: None for key in keys}  # the common right answer, checked at once
+    else:
+        verdict = {key: dict_entry_problem(value, key, case.expected[key]) for key in keys}
+    shapes = {key: case.expected[key].shape for key in keys}
+    verdict[STRUCTURE] = dict_structure_problem(value, shapes, exact_keys=True)
+    return verdict
+
+
+def gradient_outputs(value, keys):
+    """{key: value[key]} of the gradient keys a returned dict holds (for mistake matching), or None if not a dict."""
+    if not isinstance(value, dict):
+        return None
+    return {key: value[key] for key in keys if key in value}
