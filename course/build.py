@@ -15,7 +15,7 @@ from nbgrader.nbgraderformat import MetadataValidator
 
 from autograder.contract import GRADED_FUNCTIONS, POINTS
 from autograder.functions import part
-from course import experiments, part1, part2, public_test_kit
+from course import experiments, outline, public_test_kit
 from course.cells import BEGIN_HIDDEN, BEGIN_SOLUTION, END_SOLUTION, SLOT_TAG
 from course.public_data import flatten, public_cases, same_arrays, write_npz
 
@@ -46,7 +46,7 @@ class BuildError(Exception):
 
 def notebook():
     """The instructor's master notebook (nbformat v4), checked by `check_notebook`."""
-    nb = nbf.new_notebook(cells=fill_experiment_slots(part1.cells() + part2.cells(), EXPERIMENT_CELLS))
+    nb = nbf.new_notebook(cells=fill_experiment_slots(outline.cells(), EXPERIMENT_CELLS))
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata["language_info"] = {"name": "python"}
     for index, cell in enumerate(nb.cells):

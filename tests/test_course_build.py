@@ -89,6 +89,18 @@ def test_every_function_has_solution_then_hidden_then_visible_cell(source_nb):
         assert f'hidden_tests("{name}", globals())' in by_id[f"{name}_hidden_tests"].source
 
 
+def test_each_function_folder_holds_its_own_section(source_nb):
+    """Does each function's text.py give its own three graded cells (no other function's), and do the sections
+    follow one another in GRADED_FUNCTIONS order in the notebook?"""
+    for name in solutions.GRADED_FUNCTIONS:
+        section = part(name, "text").cells()
+        graded_ids = [cell.metadata["nbgrader"]["grade_id"] for cell in section if "nbgrader" in cell.metadata]
+        assert graded_ids == [name, f"{name}_hidden_tests", f"{name}_public_tests"]
+    solution_ids = [cell.metadata["nbgrader"]["grade_id"] for cell in source_nb.cells
+                    if cell.metadata.get("nbgrader", {}).get("grade_id") in solutions.GRADED_FUNCTIONS]
+    assert solution_ids == list(solutions.GRADED_FUNCTIONS)
+
+
 def test_solution_cells_are_generated_from_the_reference(source_nb):
     """Is each solution cell exactly the reference function with its body between the solution markers?"""
     by_id = nbgrader_cells(source_nb)
@@ -220,9 +232,9 @@ def test_written_answer_is_a_manually_graded_markdown_cell():
 
 def test_experiment_slot_is_replaced_by_its_filler_and_keeps_its_tag():
     """Can the experiments build put its cells in a slot by name, leaving the other slots alone?"""
-    from course import part1, part2
+    from course import outline
 
-    original = part1.cells() + part2.cells()
+    original = outline.cells()
     filled = build.fill_experiment_slots(original, {"decay": lambda: [cells.markdown("Decay text"),
                                                                        cells.code("print(1)")]})
     assert len(filled) == len(original) + 1
