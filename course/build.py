@@ -2,6 +2,7 @@
 
 source/ and release/ are generated files: change the content in course/ (or solutions/, learner_helpers/) and rebuild.
 """
+import inspect
 import os
 import shutil
 import subprocess
@@ -13,14 +14,18 @@ import nbformat.v4 as nbf
 from nbgrader.nbgraderformat import MetadataValidator
 
 from autograder.contract import GRADED_FUNCTIONS, POINTS
-from course import experiments, part1, part2
+from autograder.functions import part
+from course import experiments, outline, public_test_kit
 from course.cells import BEGIN_HIDDEN, BEGIN_SOLUTION, END_SOLUTION, SLOT_TAG
 from course.public_data import flatten, public_cases, same_arrays, write_npz
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "rnn_gradients"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
-PUBLIC_TESTS = Path("course", "public_tests.py")
+PUBLIC_TESTS = "public_tests.py"
+# The line of course/public_test_kit.py that the public tests of the graded functions replace.
+PUBLIC_TESTS_MARKER = ("# (course/build.py splices in here test_<name> of each "
+                       "autograder/functions/<name>/public_test.py)")
 PUBLIC_TESTS_DATA = "public_tests_data.npz"
 # The learners' nbgrader settings (validate_all), shipped beside the notebook under nbgrader's file name.
 STUDENT_CONFIG = (Path("course", "student_nbgrader_config.py"), "nbgrader_config.py")
@@ -41,7 +46,7 @@ class BuildError(Exception):
 
 def notebook():
     """The instructor's master notebook (nbformat v4), checked by `check_notebook`."""
-    nb = nbf.new_notebook(cells=fill_experiment_slots(part1.cells() + part2.cells(), EXPERIMENT_CELLS))
+    nb = nbf.new_notebook(cells=fill_experiment_slots(outline.cells(), EXPERIMENT_CELLS))
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata["language_info"] = {"name": "python"}
     for index, cell in enumerate(nb.cells):
@@ -108,11 +113,24 @@ def write_source(root=ROOT):
     nbformat.write(notebook(), target / NOTEBOOK)
     for helper in SHIPPED_HELPERS:
         shutil.copyfile(root / helper, target / helper.name)
-    shutil.copyfile(root / PUBLIC_TESTS, target / PUBLIC_TESTS.name)
+    (target / PUBLIC_TESTS).write_text(public_tests_source(), encoding="utf-8")
     shutil.copyfile(root / STUDENT_CONFIG[0], target / STUDENT_CONFIG[1])
     write_npz(data, flatten(public_cases()))
     keep_unless_changed(data, previous_data)
     return target
+
+
+def public_tests_source():
+    """The text of the shipped public_tests.py: course/public_test_kit.py with its marker line replaced by
+    test_<name> of each graded function's public_test.py, in GRADED_FUNCTIONS order, two blank lines apart."""
+    kit = Path(public_test_kit.__file__).read_text(encoding="utf-8").splitlines(keepends=True)
+    markers = [index for index, line in enumerate(kit) if line.rstrip("\n") == PUBLIC_TESTS_MARKER]
+    if len(markers) != 1:
+        raise BuildError(f"course/public_test_kit.py must hold the line {PUBLIC_TESTS_MARKER!r} once, "
+                         f"not {len(markers)} times")
+    tests = "\n\n".join(inspect.getsource(getattr(part(name, "public_test"), f"test_{name}"))
+                        for name in GRADED_FUNCTIONS)
+    return "".join(kit[:markers[0]]) + tests + "".join(kit[markers[0] + 1:])
 
 
 def keep_unless_changed(data, previous_data):

@@ -1,7 +1,11 @@
 """Is the notebook the build writes well-formed nbgrader markup, built from the one reference, without leaks?"""
 import ast
+import builtins
+import dis
 import inspect
+import re
 import textwrap
+import types
 
 import nbformat
 import numpy as np
@@ -11,8 +15,9 @@ from nbgrader.nbgraderformat import MetadataValidator
 from learner_helpers import rnn_utils
 import solutions
 from autograder.contract import POINTS
+from autograder.functions import part
 from autograder.grading import DEFAULT_SEED
-from course import build, cells, experiments
+from course import build, cells, experiments, public_test_kit
 from course.public_data import PUBLIC_SEED, public_cases
 from course_helpers import RELEASE_DIR, ROOT, SOURCE_DIR, NOTEBOOK
 
@@ -84,6 +89,18 @@ def test_every_function_has_solution_then_hidden_then_visible_cell(source_nb):
         assert f'hidden_tests("{name}", globals())' in by_id[f"{name}_hidden_tests"].source
 
 
+def test_each_function_folder_holds_its_own_section(source_nb):
+    """Does each function's text.py give its own three graded cells (no other function's), and do the sections
+    follow one another in GRADED_FUNCTIONS order in the notebook?"""
+    for name in solutions.GRADED_FUNCTIONS:
+        section = part(name, "text").cells()
+        graded_ids = [cell.metadata["nbgrader"]["grade_id"] for cell in section if "nbgrader" in cell.metadata]
+        assert graded_ids == [name, f"{name}_hidden_tests", f"{name}_public_tests"]
+    solution_ids = [cell.metadata["nbgrader"]["grade_id"] for cell in source_nb.cells
+                    if cell.metadata.get("nbgrader", {}).get("grade_id") in solutions.GRADED_FUNCTIONS]
+    assert solution_ids == list(solutions.GRADED_FUNCTIONS)
+
+
 def test_solution_cells_are_generated_from_the_reference(source_nb):
     """Is each solution cell exactly the reference function with its body between the solution markers?"""
     by_id = nbgrader_cells(source_nb)
@@ -120,11 +137,47 @@ def test_notebook_explains_caches_and_summed_gradients(source_nb):
 
 
 def test_shipped_files_are_copies_of_their_single_source():
-    """Are rnn_utils.py and public_tests.py in source/ and release/ byte-identical to their one source?"""
-    pairs = [(ROOT / helper, helper.name) for helper in build.SHIPPED_HELPERS] + [(ROOT / build.PUBLIC_TESTS, "public_tests.py")]
-    for original, name in pairs:
+    """Are the shipped helpers and public_tests.py in source/ and release/ byte-identical to their one source?
+
+    public_tests.py's one source is course/public_test_kit.py with each function's public test spliced in
+    (build.public_tests_source), so it is compared with the text the build assembles now.
+    """
+    originals = {helper.name: (ROOT / helper).read_bytes() for helper in build.SHIPPED_HELPERS}
+    originals[build.PUBLIC_TESTS] = build.public_tests_source().encode("utf-8")
+    for name, original in originals.items():
         for directory in (SOURCE_DIR, RELEASE_DIR):
-            assert (directory / name).read_bytes() == original.read_bytes(), f"{directory.name}/{name}"
+            assert (directory / name).read_bytes() == original, f"{directory.name}/{name}"
+
+
+def test_each_public_test_is_shipped_once_from_its_function_folder():
+    """Is test_<name> of every graded function defined in autograder/functions/<name>/public_test.py and shipped
+    in public_tests.py exactly once, in GRADED_FUNCTIONS order, every global name it uses meaning there what it
+    means in its folder (the kit's object, or a builtin)?"""
+    shipped = (SOURCE_DIR / build.PUBLIC_TESTS).read_text(encoding="utf-8")
+    assert re.findall(r"^def (test_\w+)\(", shipped, flags=re.MULTILINE) == [
+        f"test_{name}" for name in solutions.GRADED_FUNCTIONS]
+    kit = vars(public_test_kit)
+    for name in solutions.GRADED_FUNCTIONS:
+        module = part(name, "public_test")
+        test = getattr(module, f"test_{name}")
+        assert test.__module__ == module.__name__
+        assert inspect.getsourcefile(test) == str(ROOT / "autograder" / "functions" / name / "public_test.py")
+        assert shipped.count(inspect.getsource(test)) == 1, name
+        for global_name in loaded_globals(test.__code__):
+            if global_name not in kit and hasattr(builtins, global_name):
+                continue
+            assert global_name in kit, f"test_{name} uses {global_name!r}, which the kit does not define"
+            assert vars(module).get(global_name) is kit[global_name], \
+                f"test_{name} uses {global_name!r} without importing it from the kit"
+
+
+def loaded_globals(code):
+    """The global (or builtin) names that `code` and the code objects nested in it read."""
+    names = {instruction.argval for instruction in dis.get_instructions(code) if instruction.opname == "LOAD_GLOBAL"}
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            names |= loaded_globals(constant)
+    return names
 
 
 def test_public_data_uses_a_seed_other_than_the_graders():
@@ -179,9 +232,9 @@ def test_written_answer_is_a_manually_graded_markdown_cell():
 
 def test_experiment_slot_is_replaced_by_its_filler_and_keeps_its_tag():
     """Can the experiments build put its cells in a slot by name, leaving the other slots alone?"""
-    from course import part1, part2
+    from course import outline
 
-    original = part1.cells() + part2.cells()
+    original = outline.cells()
     filled = build.fill_experiment_slots(original, {"decay": lambda: [cells.markdown("Decay text"),
                                                                        cells.code("print(1)")]})
     assert len(filled) == len(original) + 1

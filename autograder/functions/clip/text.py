@@ -1,13 +1,15 @@
-"""Notebook part 2: gradient clipping and the gradient-descent update."""
+"""The notebook text of clip, section 2.1, opening Part 2: why exploding gradients need clipping and what does
+(and does not) clip the returned gradients, then its graded cells and the slot of the clipping experiment.
+
+course/outline.py puts the graded functions' sections, in GRADED_FUNCTIONS order, between the course's
+introduction and closing; the experiments build (course.experiments) fills the experiment slots.
+"""
+from autograder.functions.clip.reference import clip
 from course.cells import experiment_slot, graded, markdown
-import solutions
 
 
 def cells():
-    return clipping() + update() + closing()
-
-
-def clipping():
+    """The section's cells in notebook order: its text, then its graded cells (solution, hidden and public tests)."""
     return [
         markdown(r"""
         ## Part 2 — Keeping the update under control
@@ -46,45 +48,6 @@ def clipping():
 
         **Exercise.** Implement `clip(gradients, maxValue)` and return the dictionary of clipped gradients.
         """),
-        *graded(solutions.clip),
+        *graded(clip),
         experiment_slot("clipping", "training with and without clipping when gradients explode"),
-    ]
-
-
-def update():
-    return [
-        markdown(r"""
-        ### 2.2 One step of gradient descent
-
-        With the gradients computed (and clipped), every parameter takes a small step downhill, against its
-        gradient, scaled by the learning rate $\alpha$ (`lr`):
-
-        $$W := W - \alpha\, dW \qquad \text{for } W \in \{W_{ax}, W_{aa}, W_{ya}, b_a, b_y\}.$$
-
-        The gradient of parameter `"Wax"` is `gradients["dWax"]`, and so on. Updating the arrays in place
-        (`-=`) or storing new arrays in the dictionary are both correct; return the dictionary.
-
-        **Exercise.** Implement `update_parameters(parameters, gradients, lr)`.
-        """),
-        *graded(solutions.update_parameters),
-    ]
-
-
-def closing():
-    return [
-        experiment_slot("agreement", "training with and without clipping, then Part 3: subject-verb agreement "
-                                     "over growing distances"),
-        markdown("""
-        ## What you built
-
-        - `rnn_cell_forward` and `rnn_forward`: one set of weights applied at every timestep.
-        - `rnn_cell_backward` and `rnn_backward`: backpropagation through time, where the gradient of a
-          shared weight is the **sum** of its uses, and the gradient reaching an early state passes through
-          one factor $W_{aa}^T$ and one $\\tanh'$ per step.
-        - `clip` and `update_parameters`: the safety rail against exploding gradients and the step itself.
-
-        Clipping handles gradients that are too large, and so allows a large learning rate. Gradients that
-        are too *small* need a different architecture, one whose state can carry information across many
-        steps without repeated squashing: that is the motivation for gated units (GRU, LSTM).
-        """),
     ]
