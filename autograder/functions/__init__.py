@@ -8,9 +8,13 @@
         public_test.py  test_<name>(target), spliced into the shipped public_tests.py by the course build
         text.py         cells(): the notebook section that teaches the function and grades it
 
-The stages (grading, the course build) find a function's parts through `part`, never by importing a
-function folder by hand; a function folder imports only the building blocks in `autograder.kit`
-(and, for public_test.py and text.py, the course build's kits), so no import cycle can form.
+Each folder's __init__.py says which tests cover the function.
+
+The stages find a function's parts through `part`. A folder imports only the building blocks in
+`autograder.kit` and parts of the function it calls, never a stage, so no import cycle can form. Grading
+imports reference, checks, inputs and mistakes; only the course build imports public_test.py and
+text.py, which need course/ (not shipped to a Gradescope autograder): tests/test_function_folders.py
+checks both.
 """
 import importlib
 

@@ -1,1 +1,7 @@
-"""Everything about clip (see autograder/functions/__init__.py for what each file holds)."""
+"""clip(gradients, maxValue) -> gradients: every gradient clipped element by element to [-maxValue, maxValue].
+
+Everything about it is in this folder (what each file holds: autograder/functions/__init__.py). Its tests: the
+mutants in tests/fixtures/mutants/ whose first line is `# breaks: clip` each lose points here
+(tests/test_grading_teeth.py) and fail the public test, which names the mistakes the hidden feedback names
+(tests/test_public_tests.py); tests/test_solutions.py checks the reference.
+"""

@@ -1,1 +1,7 @@
-"""Everything about rnn_cell_forward (see autograder/functions/__init__.py for what each file holds)."""
+"""rnn_cell_forward(xt (n_x, m), a_prev (n_a, m), parameters) -> (a_next, yt_pred, cache): one RNN timestep.
+
+Everything about it is in this folder (what each file holds: autograder/functions/__init__.py). Its tests: the
+mutants in tests/fixtures/mutants/ whose first line is `# breaks: rnn_cell_forward` each lose points here
+(tests/test_grading_teeth.py) and fail the public test, which names the mistakes the hidden feedback names
+(tests/test_public_tests.py); tests/test_solutions.py checks the reference.
+"""

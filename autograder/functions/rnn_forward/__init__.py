@@ -1,1 +1,9 @@
-"""Everything about rnn_forward (see autograder/functions/__init__.py for what each file holds)."""
+"""rnn_forward(x (n_x, m, T_x), a0 (n_a, m), parameters) -> (a, y_pred, caches): the RNN over a sequence.
+
+Everything about it is in this folder (what each file holds: autograder/functions/__init__.py). A wrong
+rnn_cell_forward costs its points once: autograder/composition.py judges this loop again around the learner's
+own cell (tests/test_bug_costs_once.py). Its tests: the mutants in tests/fixtures/mutants/ whose first line is
+`# breaks: rnn_forward` each lose points here (tests/test_grading_teeth.py) and fail the public test, which
+names the mistakes the hidden feedback names (tests/test_public_tests.py); tests/test_solutions.py checks the
+reference.
+"""
