@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import solutions
+from autograder.kit.inputs import numerical_gradient
 from learner_helpers import rnn_utils
 from learner_helpers.rnn_utils import random_problem
 
@@ -14,20 +15,6 @@ SHAPE_SETS = [  # (n_x, n_a, n_y, m, T_x)
     (6, 4, 5, 3, 8),
     (5, 2, 3, 2, 3),
 ]
-
-
-def numerical_gradient(f, array, eps=1e-6):
-    """Central differences of the scalar f() with respect to every entry of `array` (changed in place)."""
-    grad = np.zeros_like(array)
-    for index in np.ndindex(array.shape):
-        original = array[index]
-        array[index] = original + eps
-        plus = f()
-        array[index] = original - eps
-        minus = f()
-        array[index] = original
-        grad[index] = (plus - minus) / (2 * eps)
-    return grad
 
 
 def relative_error(a, b):

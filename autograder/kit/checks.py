@@ -156,9 +156,12 @@ def mutation_problem(spec, case, args_after):
     return None
 
 
-# ---- judging shared by the two backward functions, which both return a dict of five gradients
-def judge_gradient_dict(case, value, keys):
-    """Verdict of one returned gradient dict: each key against case.expected, plus its structure."""
+# ---- judging shared by the functions that return a dict (both backward functions, update_parameters)
+def judge_dict(case, value, keys, exact_keys=True):
+    """Verdict of one returned dict: each key against case.expected, plus its structure.
+
+    exact_keys -- True when the dict may hold no other keys (structure fails otherwise)
+    """
     if not isinstance(value, dict):
         return not_a_dict(keys, value)
     if all(key in value for key in keys) and all_close([(value[key], case.expected[key]) for key in keys]):
@@ -166,12 +169,18 @@ def judge_gradient_dict(case, value, keys):
     else:
         verdict = {key: dict_entry_problem(value, key, case.expected[key]) for key in keys}
     shapes = {key: case.expected[key].shape for key in keys}
-    verdict[STRUCTURE] = dict_structure_problem(value, shapes, exact_keys=True)
+    verdict[STRUCTURE] = dict_structure_problem(value, shapes, exact_keys=exact_keys)
     return verdict
 
 
-def gradient_outputs(value, keys):
-    """{key: value[key]} of the gradient keys a returned dict holds (for mistake matching), or None if not a dict."""
+def dict_outputs(value, keys):
+    """{key: value[key]} of the keys a returned dict holds (for mistake matching), or None if it is not a dict."""
     if not isinstance(value, dict):
         return None
     return {key: value[key] for key in keys if key in value}
+
+
+def tuple_outputs(value, names):
+    """{name: item} of a returned tuple of len(names) (for mistake matching), or None if it is no such tuple."""
+    parts, _ = unpack(value, names)
+    return parts

@@ -116,6 +116,19 @@ def numerical_gradient(loss, array, eps=GRADIENT_EPS):
     return gradient
 
 
+def gradient_case(sizes, label, args, analytic, loss, targets, against):
+    """The Case of one call of a backward function at `sizes`.
+
+    Expected: the central differences of loss() with respect to each of `targets` ({key: array loss() reads}),
+    once the reference's `analytic` gradients agree with them; on the larger sizes, the reference's own
+    gradients (central differences would cost too much there).
+    """
+    if sizes.label == "larger":
+        return Case(label, args, analytic)
+    numerical = {key: numerical_gradient(loss, array) for key, array in targets.items()}
+    return Case(label, args, checked_numerical(analytic, numerical, label), against)
+
+
 def checked_numerical(analytic, numerical, where):
     """The numerical gradients, after making sure the reference agrees with them (a grader self-test)."""
     for key, value in numerical.items():

@@ -5,7 +5,7 @@ and clipping a deep copy (2021 version) are both correct, and other keys may rid
 """
 import numpy as np
 
-from autograder.kit.checks import STRUCTURE, Check, FunctionSpec, dict_structure_problem, not_a_dict
+from autograder.kit.checks import STRUCTURE, Check, FunctionSpec, dict_outputs, dict_structure_problem, not_a_dict
 from autograder.compare import close_mask, describe, entry
 from learner_helpers.rnn_utils import GRADIENT_KEYS
 
@@ -56,7 +56,7 @@ def in_range_problem(value, case):
 
 
 def judge(case, value):
-    """Which checks one returned value passes; see base.FunctionSpec.judge."""
+    """Which checks one returned value passes; see kit.checks.FunctionSpec.judge."""
     if not isinstance(value, dict):
         return not_a_dict(GRADIENT_KEYS + (IN_RANGE,), value)
     gradients, max_value = case.args
@@ -66,12 +66,6 @@ def judge(case, value):
     shapes = {key: gradients[key].shape for key in GRADIENT_KEYS}
     verdict[STRUCTURE] = dict_structure_problem(value, shapes, exact_keys=False)
     return verdict
-
-
-def outputs(value):
-    if not isinstance(value, dict):
-        return None
-    return {key: value[key] for key in GRADIENT_KEYS if key in value}
 
 
 SPEC = FunctionSpec(
@@ -84,6 +78,6 @@ SPEC = FunctionSpec(
         Check(STRUCTURE, 0.5, "returns a dict holding the five gradients as finite float arrays of their shapes"),
     ),
     judge=judge,
-    outputs=outputs,
+    outputs=lambda value: dict_outputs(value, GRADIENT_KEYS),
     mutable_args=frozenset({0}),
 )

@@ -3,14 +3,14 @@
 The caches are built by the grader with the reference forward pass, in the documented format,
 so a mistake in the learner's rnn_forward costs no points here.
 """
-from autograder.kit.checks import STRUCTURE, Check, FunctionSpec, gradient_outputs, judge_gradient_dict
+from autograder.kit.checks import STRUCTURE, Check, FunctionSpec, dict_outputs, judge_dict
 
 KEYS = ("dx", "da0", "dWax", "dWaa", "dba")
 
 
 def judge(case, value):
-    """Which checks one returned value passes; see base.FunctionSpec.judge."""
-    return judge_gradient_dict(case, value, KEYS)
+    """Which checks one returned value passes; see kit.checks.FunctionSpec.judge."""
+    return judge_dict(case, value, KEYS)
 
 
 SPEC = FunctionSpec(
@@ -26,6 +26,6 @@ SPEC = FunctionSpec(
         Check(STRUCTURE, 1.0, "returns a dict with exactly the five documented keys, finite float arrays"),
     ),
     judge=judge,
-    outputs=lambda value: gradient_outputs(value, KEYS),
+    outputs=lambda value: dict_outputs(value, KEYS),
     helper="rnn_cell_backward",
 )

@@ -9,13 +9,13 @@ import numpy as np
 
 from autograder.functions.rnn_backward.reference import rnn_backward
 from autograder.functions.rnn_forward.reference import rnn_forward
-from autograder.kit.inputs import Case, checked_numerical, graded_problem, numerical_gradient, size_sets, stream_rng
+from autograder.kit.inputs import gradient_case, graded_problem, size_sets, stream_rng
 
 
 def graded_cases(seed):
     """A sequence at each of the run's four size sets, with a random upstream da. Expected: numerical gradients of
-    sum(da * a) through the reference forward pass (the reference must agree), except on the larger sizes, where
-    the reference's own gradients stand (central differences would cost too much there)."""
+    sum(da * a) through the reference forward pass (the reference must agree); on the larger sizes,
+    the reference's own gradients (kit.inputs.gradient_case)."""
     cases = []
     for index, sizes in enumerate(size_sets(seed)):
         x, a0, parameters = graded_problem(seed, index, sizes)
@@ -23,9 +23,6 @@ def graded_cases(seed):
         _, _, caches = rnn_forward(x, a0, parameters)
         analytic = rnn_backward(da, copy.deepcopy(caches))
         label = f"{sizes.label} ({sizes.describe()})"
-        if sizes.label == "larger":
-            cases.append(Case(label, (da, caches), analytic))
-            continue
 
         def loss():
             a, _, _ = rnn_forward(x, a0, parameters)
@@ -33,9 +30,8 @@ def graded_cases(seed):
 
         targets = {"dx": x, "da0": a0, "dWax": parameters["Wax"], "dWaa": parameters["Waa"],
                    "dba": parameters["ba"]}
-        numerical = {key: numerical_gradient(loss, array) for key, array in targets.items()}
-        cases.append(Case(label, (da, caches), checked_numerical(analytic, numerical, label),
-                          "numerical gradients of sum(da * a)"))
+        cases.append(gradient_case(sizes, label, (da, caches), analytic, loss, targets,
+                                   "numerical gradients of sum(da * a)"))
     return cases
 
 

@@ -1,12 +1,12 @@
 """Checks of rnn_cell_backward(da_next (n_a, m), cache) -> {dxt, da_prev, dWax, dWaa, dba}."""
-from autograder.kit.checks import STRUCTURE, Check, FunctionSpec, gradient_outputs, judge_gradient_dict
+from autograder.kit.checks import STRUCTURE, Check, FunctionSpec, dict_outputs, judge_dict
 
 KEYS = ("dxt", "da_prev", "dWax", "dWaa", "dba")
 
 
 def judge(case, value):
-    """Which checks one returned value passes; see base.FunctionSpec.judge."""
-    return judge_gradient_dict(case, value, KEYS)
+    """Which checks one returned value passes; see kit.checks.FunctionSpec.judge."""
+    return judge_dict(case, value, KEYS)
 
 
 SPEC = FunctionSpec(
@@ -22,5 +22,5 @@ SPEC = FunctionSpec(
         Check(STRUCTURE, 1.0, "returns a dict with exactly the five documented keys, finite float arrays"),
     ),
     judge=judge,
-    outputs=lambda value: gradient_outputs(value, KEYS),
+    outputs=lambda value: dict_outputs(value, KEYS),
 )

@@ -5,13 +5,13 @@ import numpy as np
 
 from autograder.functions.rnn_cell_backward.reference import rnn_cell_backward
 from autograder.functions.rnn_cell_forward.reference import rnn_cell_forward
-from autograder.kit.inputs import Case, checked_numerical, graded_problem, numerical_gradient, size_sets, stream_rng
+from autograder.kit.inputs import gradient_case, graded_problem, size_sets, stream_rng
 
 
 def graded_cases(seed):
     """One step at each of the run's four size sets, with a random da_next. Expected: numerical gradients of
-    sum(da_next * a_next) through the reference forward cell (the reference must agree), except on the larger
-    sizes, where the reference's own gradients stand (central differences would cost too much there)."""
+    sum(da_next * a_next) through the reference forward cell (the reference must agree); on the larger sizes,
+    the reference's own gradients (kit.inputs.gradient_case)."""
     cases = []
     for index, sizes in enumerate(size_sets(seed)):
         x, a_prev, parameters = graded_problem(seed, index, sizes)
@@ -20,9 +20,6 @@ def graded_cases(seed):
         _, _, cache = rnn_cell_forward(xt, a_prev, parameters)
         analytic = rnn_cell_backward(da_next, copy.deepcopy(cache))
         label = f"{sizes.label} ({sizes.describe(with_time=False)})"
-        if sizes.label == "larger":
-            cases.append(Case(label, (da_next, cache), analytic))
-            continue
 
         def loss():
             a_next, _, _ = rnn_cell_forward(xt, a_prev, parameters)
@@ -30,9 +27,8 @@ def graded_cases(seed):
 
         targets = {"dxt": xt, "da_prev": a_prev, "dWax": parameters["Wax"], "dWaa": parameters["Waa"],
                    "dba": parameters["ba"]}
-        numerical = {key: numerical_gradient(loss, array) for key, array in targets.items()}
-        cases.append(Case(label, (da_next, cache), checked_numerical(analytic, numerical, label),
-                          "numerical gradients of sum(da_next * a_next)"))
+        cases.append(gradient_case(sizes, label, (da_next, cache), analytic, loss, targets,
+                                   "numerical gradients of sum(da_next * a_next)"))
     return cases
 
 

@@ -1,8 +1,7 @@
-"""The public test of rnn_cell_backward: `test_rnn_cell_backward(target)`, which learners run from the notebook.
+"""test_rnn_cell_backward(target), the public test learners run.
 
-The course build splices this function's source (not this module) into the shipped public_tests.py, in
-place of the marker line of course/public_test_kit.py (course.build.public_tests_source). There the names
-imported here are module globals of the kit, so the test may use only names the kit defines.
+The course build ships its source (not this module) in public_tests.py, so it may use only names
+course/public_test_kit.py defines.
 """
 from course.public_test_kit import _call, _case, _check_dict, _passed
 

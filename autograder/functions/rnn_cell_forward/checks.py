@@ -1,18 +1,13 @@
 """Checks of rnn_cell_forward(xt (n_x, m), a_prev (n_a, m), parameters) -> (a_next, yt_pred, cache)."""
 from autograder.kit.checks import (STRUCTURE, Check, FunctionSpec, array_shape_problem, cell_cache_problem,
-                                    fail_all, unpack)
+                                    fail_all, tuple_outputs, unpack)
 from autograder.compare import array_problem
 
 OUTPUTS = ("a_next", "yt_pred", "cache")
 
 
-def outputs(value):
-    parts, _ = unpack(value, OUTPUTS)
-    return parts
-
-
 def judge(case, value):
-    """Which checks one returned value passes; see base.FunctionSpec.judge."""
+    """Which checks one returned value passes; see kit.checks.FunctionSpec.judge."""
     parts, problem = unpack(value, OUTPUTS)
     if problem:
         return fail_all(SPEC, problem)
@@ -48,5 +43,5 @@ SPEC = FunctionSpec(
         Check(STRUCTURE, 1.0, "returns a tuple of three; a_next (n_a, m) and yt_pred (n_y, m) are finite float arrays"),
     ),
     judge=judge,
-    outputs=outputs,
+    outputs=lambda value: tuple_outputs(value, OUTPUTS),
 )

@@ -1,18 +1,13 @@
 """Checks of rnn_forward(x (n_x, m, T_x), a0 (n_a, m), parameters) -> (a, y_pred, caches)."""
 from autograder.kit.checks import (STRUCTURE, Check, FunctionSpec, array_shape_problem, cell_cache_pairs,
-                                    cell_cache_problem, fail_all, unpack)
+                                    cell_cache_problem, fail_all, tuple_outputs, unpack)
 from autograder.compare import all_close, array_problem, describe
 
 OUTPUTS = ("a", "y_pred", "caches")
 
 
-def outputs(value):
-    parts, _ = unpack(value, OUTPUTS)
-    return parts
-
-
 def judge(case, value):
-    """Which checks one returned value passes; see base.FunctionSpec.judge."""
+    """Which checks one returned value passes; see kit.checks.FunctionSpec.judge."""
     parts, problem = unpack(value, OUTPUTS)
     if problem:
         return fail_all(SPEC, problem)
@@ -68,6 +63,6 @@ SPEC = FunctionSpec(
               "returns a tuple of three; a (n_a, m, T_x) and y_pred (n_y, m, T_x) are finite float arrays"),
     ),
     judge=judge,
-    outputs=outputs,
+    outputs=lambda value: tuple_outputs(value, OUTPUTS),
     helper="rnn_cell_forward",
 )

@@ -3,25 +3,13 @@
 Only the returned dict is judged: updating the caller's arrays in place and rebinding new
 arrays are both correct.
 """
-from autograder.kit.checks import (STRUCTURE, Check, FunctionSpec, dict_entry_problem, dict_structure_problem,
-                                    not_a_dict)
+from autograder.kit.checks import STRUCTURE, Check, FunctionSpec, dict_outputs, judge_dict
 from learner_helpers.rnn_utils import PARAMETER_KEYS
 
 
 def judge(case, value):
-    """Which checks one returned value passes; see base.FunctionSpec.judge."""
-    if not isinstance(value, dict):
-        return not_a_dict(PARAMETER_KEYS, value)
-    verdict = {key: dict_entry_problem(value, key, case.expected[key]) for key in PARAMETER_KEYS}
-    shapes = {key: case.expected[key].shape for key in PARAMETER_KEYS}
-    verdict[STRUCTURE] = dict_structure_problem(value, shapes, exact_keys=False)
-    return verdict
-
-
-def outputs(value):
-    if not isinstance(value, dict):
-        return None
-    return {key: value[key] for key in PARAMETER_KEYS if key in value}
+    """Which checks one returned value passes; see kit.checks.FunctionSpec.judge."""
+    return judge_dict(case, value, PARAMETER_KEYS, exact_keys=False)
 
 
 SPEC = FunctionSpec(
@@ -32,6 +20,6 @@ SPEC = FunctionSpec(
         Check(STRUCTURE, 1.0, "returns a dict holding the five parameters as finite float arrays of their shapes"),
     ),
     judge=judge,
-    outputs=outputs,
+    outputs=lambda value: dict_outputs(value, PARAMETER_KEYS),
     mutable_args=frozenset({0, 1}),
 )
