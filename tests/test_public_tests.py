@@ -1,10 +1,11 @@
 """Do the learners' visible tests pass the reference, and fail wrong answers with a message that names the output?
 
-Each mistake below is one that learners really make (brief §1). The mutants are built around the
-reference implementation so that only the named mistake differs.
+Each mistake below is one that learners really make (brief §1). Every wrong answer and every correct
+alternative is a fixture file (tests/fixtures/mutants/, alternatives/) rendered over the reference by
+tests/learner_files.py, so only the named mistake differs.
 """
-import copy
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,9 +15,7 @@ from autograder.contract import POINTS
 from autograder.grading import grade_function
 from autograder.runner import InProcessRunner
 from course_helpers import load_public_tests
-from learner_files import broken_functions, fixture_paths, learner_namespace
-from learner_helpers import rnn_utils
-from solutions import rnn_cell_backward
+from learner_files import FIXTURES, broken_functions, fixture_paths, learner_namespace
 
 public = load_public_tests()
 
@@ -25,163 +24,54 @@ def run_public_test(name, function):
     return getattr(public, f"test_{name}")(function)
 
 
-# ---------------------------------------------------------------- mutants of rnn_cell_forward
-
-def yt_pred_from_a_prev(xt, a_prev, parameters):
-    a_next, _, cache = solutions.rnn_cell_forward(xt, a_prev, parameters)
-    return a_next, rnn_utils.softmax(parameters["Wya"] @ a_prev + parameters["by"]), cache
+def fixture_function(fixture, name):
+    """The learner's `name` from a fixture (path under tests/fixtures/): the reference with its definitions on top."""
+    return learner_namespace(FIXTURES / fixture)[name]
 
 
-def forgets_output_bias(xt, a_prev, parameters):
-    return solutions.rnn_cell_forward(xt, a_prev, dict(parameters, by=np.zeros_like(parameters["by"])))
+def _stem(fixture):
+    return Path(fixture).stem
 
 
-def cache_in_wrong_order(xt, a_prev, parameters):
-    a_next, yt_pred, (a, prev, x, p) = solutions.rnn_cell_forward(xt, a_prev, parameters)
-    return a_next, yt_pred, (prev, a, x, p)
-
-
-# ---------------------------------------------------------------- mutants of rnn_forward
-
-def caches_reversed(x, a0, parameters):
-    a, y_pred, (cell_caches, x) = solutions.rnn_forward(x, a0, parameters)
-    return a, y_pred, (cell_caches[::-1], x)
-
-
-def every_step_starts_from_a0(x, a0, parameters):
-    steps = [solutions.rnn_cell_forward(x[:, :, t], a0, parameters) for t in range(x.shape[2])]
-    return (np.stack([s[0] for s in steps], axis=2), np.stack([s[1] for s in steps], axis=2),
-            ([s[2] for s in steps], x))
-
-
-# ---------------------------------------------------------------- mutants of rnn_cell_backward
-
-def tanh_derivative_missing(da_next, cache):
-    a_next, a_prev, xt, parameters = cache
-    return solutions.rnn_cell_backward(da_next, (np.zeros_like(a_next), a_prev, xt, parameters))
-
-
-def tanh_applied_twice(da_next, cache):
-    a_next, a_prev, xt, parameters = cache
-    # (1 - np.tanh(a_next)**2) instead of (1 - a_next**2): feed the reference tanh(a_next) as the state.
-    return solutions.rnn_cell_backward(da_next, (np.tanh(a_next), a_prev, xt, parameters))
-
-
-def dba_without_keepdims(da_next, cache):
-    gradients = solutions.rnn_cell_backward(da_next, cache)
-    return dict(gradients, dba=gradients["dba"].ravel())
-
-
-# ---------------------------------------------------------------- mutants of rnn_backward (explicit loops)
-
-def _bptt(da, caches, overwrite=False, feed="both", order="backwards"):
-    cell_caches, x = caches
-    n_x, m, T_x = x.shape
-    n_a = da.shape[0]
-    total = {"dx": np.zeros((n_x, m, T_x)), "dWax": np.zeros((n_a, n_x)), "dWaa": np.zeros((n_a, n_a)),
-             "dba": np.zeros((n_a, 1))}
-    da_prev = np.zeros((n_a, m))
-    steps = reversed(range(T_x)) if order == "backwards" else range(T_x)
-    for t in steps:
-        incoming = {"both": da[:, :, t] + da_prev, "da_t": da[:, :, t], "da_prev": da_prev}[feed]
-        step = rnn_cell_backward(incoming, cell_caches[t])
-        total["dx"][:, :, t] = step["dxt"]
-        da_prev = step["da_prev"]
-        for key in ("dWax", "dWaa", "dba"):
-            total[key] = step[key] if overwrite else total[key] + step[key]
-    return dict(total, da0=da_prev)
-
-
-def weights_not_summed(da, caches):
-    return _bptt(da, caches, overwrite=True)
-
-
-def only_upstream_gradient(da, caches):
-    return _bptt(da, caches, feed="da_t")
-
-
-def only_recurrent_gradient(da, caches):
-    return _bptt(da, caches, feed="da_prev")
-
-
-def loops_forward_in_time(da, caches):
-    return _bptt(da, caches, order="forwards")
-
-
-# ---------------------------------------------------------------- clip and update_parameters
-
-def clip_rebinds_local(gradients, maxValue):
-    for key in rnn_utils.GRADIENT_KEYS:
-        value = gradients[key]
-        value = np.clip(value, -maxValue, maxValue)  # noqa: F841 -- the mistake: the dict keeps the old array
-    return gradients
-
-
-def clip_forgets_dby(gradients, maxValue):
-    for key in ("dWax", "dWaa", "dWya", "dba"):
-        np.clip(gradients[key], -maxValue, maxValue, out=gradients[key])
-    return gradients
-
-
-def clip_pushes_everything_to_the_bounds(gradients, maxValue):
-    return {key: np.sign(value) * maxValue for key, value in gradients.items()}
-
-
-def clip_on_a_copy(gradients, maxValue):  # the 2021 course version: correct
-    clipped = copy.deepcopy(gradients)
-    for key in rnn_utils.GRADIENT_KEYS:
-        clipped[key] = np.clip(clipped[key], -maxValue, maxValue)
-    return clipped
-
-
-def update_with_plus(parameters, gradients, lr):
-    return solutions.update_parameters(parameters, gradients, -lr)
-
-
-def update_forgets_by(parameters, gradients, lr):
-    return solutions.update_parameters(parameters, dict(gradients, dby=np.zeros_like(gradients["dby"])), lr)
-
-
-def update_into_new_dict(parameters, gradients, lr):  # rebinding new arrays: correct
-    return {key: value - lr * gradients["d" + key] for key, value in parameters.items()}
-
-
-WRONG = [  # (function under test, mutant, text the failure message must contain)
-    ("rnn_cell_forward", yt_pred_from_a_prev, "yt_pred"),
-    ("rnn_cell_forward", forgets_output_bias, "yt_pred"),
-    ("rnn_cell_forward", cache_in_wrong_order, "cache entry 'a_next'"),
-    ("rnn_forward", caches_reversed, "caches[0][0]"),
-    ("rnn_forward", every_step_starts_from_a0, "a has the right shape"),
-    ("rnn_cell_backward", tanh_derivative_missing, "gradients['dxt']"),
-    ("rnn_cell_backward", tanh_applied_twice, "gradients['dxt']"),
-    ("rnn_cell_backward", dba_without_keepdims, "gradients['dba'] has shape (5,) but should have shape (5, 1)"),
-    ("rnn_backward", weights_not_summed, "gradients['dWax']"),
-    ("rnn_backward", only_upstream_gradient, "gradients['dx']"),
-    ("rnn_backward", only_recurrent_gradient, "gradients['dx']"),
-    ("rnn_backward", loops_forward_in_time, "gradients['dx']"),
-    ("clip", clip_rebinds_local, "gradients['dWax'] still has values outside [-3, 3]"),
-    ("clip", clip_forgets_dby, "gradients['dby'] still has values outside"),
-    ("clip", clip_pushes_everything_to_the_bounds, "values inside [-3, 3] must stay unchanged"),
-    ("update_parameters", update_with_plus, "parameters['Wax']"),
-    ("update_parameters", update_forgets_by, "parameters['by']"),
+WRONG = [  # (function under test, mutant fixture, text the failure message must contain)
+    ("rnn_cell_forward", "mutants/cell_yt_pred_from_a_prev.py", "yt_pred"),
+    ("rnn_cell_forward", "mutants/cell_missing_by.py", "yt_pred"),
+    ("rnn_cell_forward", "mutants/cell_cache_in_wrong_order.py", "cache entry 'a_next'"),
+    ("rnn_forward", "mutants/forward_caches_reversed.py", "caches[0][0]"),
+    ("rnn_forward", "mutants/forward_state_never_updated.py", "a has the right shape"),
+    ("rnn_cell_backward", "mutants/cell_backward_tanh_derivative_missing.py", "gradients['dxt']"),
+    ("rnn_cell_backward", "mutants/cell_backward_tanh_twice.py", "gradients['dxt']"),
+    ("rnn_cell_backward", "mutants/cell_backward_dba_without_keepdims.py",
+     "gradients['dba'] has shape (5,) but should have shape (5, 1)"),
+    ("rnn_backward", "mutants/backward_weights_overwritten.py", "gradients['dWax']"),
+    ("rnn_backward", "mutants/backward_feeds_only_da_t.py", "gradients['dx']"),
+    ("rnn_backward", "mutants/backward_feeds_only_da_prev.py", "gradients['dx']"),
+    ("rnn_backward", "mutants/backward_loops_forward_in_time.py", "gradients['dx']"),
+    ("clip", "mutants/clip_rebinds_local.py", "gradients['dWax'] still has values outside [-3, 3]"),
+    ("clip", "mutants/clip_forgets_dby.py", "gradients['dby'] still has values outside"),
+    ("clip", "mutants/clip_pushes_everything_to_the_bounds.py", "values inside [-3, 3] must stay unchanged"),
+    ("update_parameters", "mutants/update_adds_gradient.py", "parameters['Wax']"),
+    ("update_parameters", "mutants/update_forgets_by.py", "parameters['by']"),
 ]
 
-RIGHT = [(name, getattr(solutions, name)) for name in solutions.GRADED_FUNCTIONS] + [
-    ("clip", clip_on_a_copy),
-    ("update_parameters", update_into_new_dict),
+RIGHT = [(name, None) for name in solutions.GRADED_FUNCTIONS] + [  # (function, alternative fixture; None: reference)
+    ("clip", "alternatives/clip_on_deep_copy.py"),  # the 2021 course version: clips a deep copy
+    ("update_parameters", "alternatives/clip_on_deep_copy.py"),  # returns a new dict of new arrays
 ]
 
 
-@pytest.mark.parametrize("name,function", RIGHT, ids=lambda v: getattr(v, "__name__", v))
-def test_correct_answers_pass(name, function, capsys):
+@pytest.mark.parametrize("name,fixture", RIGHT, ids=lambda v: _stem(v) if v else "reference")
+def test_correct_answers_pass(name, fixture, capsys):
     """Does a correct implementation (the reference, or another correct variant) pass and hear so?"""
+    function = fixture_function(fixture, name) if fixture else getattr(solutions, name)
     run_public_test(name, function)
     assert capsys.readouterr().out.strip() == f"All tests passed for {name}."
 
 
-@pytest.mark.parametrize("name,mutant,expected", WRONG, ids=lambda v: getattr(v, "__name__", None))
-def test_wrong_answers_fail_naming_the_output(name, mutant, expected):
+@pytest.mark.parametrize("name,fixture,expected", WRONG, ids=[_stem(fixture) for _, fixture, _ in WRONG])
+def test_wrong_answers_fail_naming_the_output(name, fixture, expected):
     """Does each known mistake fail with a message naming the function and the wrong output?"""
+    mutant = fixture_function(fixture, name)
     with pytest.raises(AssertionError) as failure:
         run_public_test(name, mutant)
     message = str(failure.value)
@@ -193,24 +83,26 @@ def test_values_mismatch_shows_first_difference_with_both_values():
     """Does a value mismatch show where the first difference is, with the expected and the actual value?"""
     with pytest.raises(AssertionError, match=r"first difference at index \(\d+, \d+\): expected -?[\d.e-]+, "
                                              r"got -?[\d.e-]+"):
-        run_public_test("rnn_cell_backward", tanh_applied_twice)
+        run_public_test("rnn_cell_backward", fixture_function("mutants/cell_backward_tanh_twice.py",
+                                                               "rnn_cell_backward"))
 
 
-@pytest.mark.parametrize("mutant,mistake", [
-    (yt_pred_from_a_prev, "yt_pred computed from a_prev"),
-    (tanh_derivative_missing, "tanh' missing"),
-    (weights_not_summed, "parameter gradients overwritten instead of summed over timesteps"),
-    (update_with_plus, "+ instead of - in the update"),
-    (clip_rebinds_local, "clip rebinds a local name"),
-    (dba_without_keepdims, "dba without keepdims"),
-], ids=lambda v: getattr(v, "__name__", None))
-def test_known_mistakes_get_a_hint(mutant, mistake):
+HINTED = [  # (function under test, mutant fixture, the catalogue's name of its mistake)
+    ("rnn_cell_forward", "mutants/cell_yt_pred_from_a_prev.py", "yt_pred computed from a_prev"),
+    ("rnn_cell_backward", "mutants/cell_backward_tanh_derivative_missing.py", "tanh' missing"),
+    ("rnn_backward", "mutants/backward_weights_overwritten.py",
+     "parameter gradients overwritten instead of summed over timesteps"),
+    ("update_parameters", "mutants/update_adds_gradient.py", "+ instead of - in the update"),
+    ("clip", "mutants/clip_rebinds_local.py", "clip rebinds a local name"),
+    ("rnn_cell_backward", "mutants/cell_backward_dba_without_keepdims.py", "dba without keepdims"),
+]
+
+
+@pytest.mark.parametrize("name,fixture,mistake", HINTED, ids=[_stem(fixture) for _, fixture, _ in HINTED])
+def test_known_mistakes_get_a_hint(name, fixture, mistake):
     """Does a mistake of the graders' catalogue get named, with its hint, by the public test?"""
-    name = {yt_pred_from_a_prev: "rnn_cell_forward", tanh_derivative_missing: "rnn_cell_backward",
-            weights_not_summed: "rnn_backward", update_with_plus: "update_parameters",
-            clip_rebinds_local: "clip", dba_without_keepdims: "rnn_cell_backward"}[mutant]
     with pytest.raises(AssertionError, match="Hint: this is what a known mistake gives: " + re.escape(mistake)):
-        run_public_test(name, mutant)
+        run_public_test(name, fixture_function(fixture, name))
 
 
 def _hidden_mistake_names(namespace, name):
@@ -266,10 +158,7 @@ def _to_float32(value):
 
 def test_non_summed_dwaa_alone_fails():
     """Is a multi-timestep case used, so that overwriting only dWaa (not dWax, dba) is caught?"""
-    def only_dwaa_overwritten(da, caches):
-        gradients = solutions.rnn_backward(da, caches)
-        return dict(gradients, dWaa=weights_not_summed(da, caches)["dWaa"])
-
+    only_dwaa_overwritten = fixture_function("mutants/backward_dwaa_overwritten.py", "rnn_backward")
     with pytest.raises(AssertionError, match=r"gradients\['dWaa'\]"):
         run_public_test("rnn_backward", only_dwaa_overwritten)
 
