@@ -23,9 +23,11 @@ def cells():
         = da^{\langle t \rangle} + W_{aa}^{T}\, dz^{\langle t+1 \rangle} .$$
 
         In code: the cell of step $t$ receives `da[:, :, t-1] + da_prev`, where `da_prev` is what the cell
-        of step $t+1$ returned. That is why the loop runs **backwards** in time: step $t$ can only be processed once step $t+1$ has
-        produced its `da_prev`. The last step has no later step, so start with a zero `da_prev`; what
-        comes out of step 1 is the gradient of the initial state $a^{\langle 0 \rangle}$, `da0`.
+        of step $t+1$ returned. (Mind the index: with a Python loop `for t in reversed(range(T_x))`, where
+        `t` already counts from 0, that is `da[:, :, t] + da_prev` and `caches[0][t]`.) That is why the loop
+        runs **backwards** in time: step $t$ can only be processed once step $t+1$ has produced its
+        `da_prev`. The last step has no later step, so start with a zero `da_prev`; what comes out of
+        step 1 is the gradient of the initial state $a^{\langle 0 \rangle}$, `da0`.
 
         #### Why the parameter gradients are *summed* over timesteps
 
