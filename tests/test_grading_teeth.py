@@ -74,6 +74,7 @@ NAMED = {
     "backward_dwaa_overwritten": ("rnn_backward", "dWaa overwritten instead of summed over timesteps"),
     "clip_rebinds_local": ("clip", "clip rebinds a local name and returns unclipped arrays"),
     "clip_forgets_dby": ("clip", "dby not clipped"),
+    "clip_pushes_everything_to_the_bounds": ("clip", "every entry set to -maxValue or maxValue"),
     "update_adds_gradient": ("update_parameters", "+ instead of - in the update"),
     "update_forgets_biases": ("update_parameters", "biases not updated"),
     "cell_missing_by": ("rnn_forward", "bias by missing (in rnn_cell_forward)"),
@@ -87,6 +88,17 @@ def test_recognised_mistake_names_itself(stem):
     result = grade(FIXTURES / "mutants" / f"{stem}.py")["functions"][name]
     assert result["mistake"] == mistake
     assert f"Recognised mistake: {mistake}." in result["feedback"]
+
+
+def test_clip_earns_a_gradient_only_for_clipping_all_of_it():
+    """Is a clip that moves the entries inside the range (np.sign(g) * maxValue) marked down like one that leaves the
+    entries outside alone, and each gradient left unclipped worth the same share?"""
+    pushes = grade(FIXTURES / "mutants" / "clip_pushes_everything_to_the_bounds.py")["functions"]["clip"]
+    does_nothing = grade(FIXTURES / "mutants" / "clip_rebinds_local.py")["functions"]["clip"]
+    forgets_dby = grade(FIXTURES / "mutants" / "clip_forgets_dby.py")["functions"]["clip"]
+    assert pushes["score"] < POINTS["clip"] / 2 and does_nothing["score"] < POINTS["clip"] / 2
+    assert POINTS["clip"] / 2 < forgets_dby["score"] < POINTS["clip"]
+    assert "[FAIL] dWax" in pushes["feedback"] and "so it must stay" in pushes["feedback"]
 
 
 def test_a_helper_mistake_is_pointed_at_from_the_function_that_calls_it():
