@@ -49,15 +49,20 @@ class Case:
     against: str = "the reference"
 
 
-def stream_rng(seed, *stream):
-    """The random generator of one named stream of a run: the same seed and stream give the same numbers."""
-    return np.random.default_rng([seed, *stream])
+# The random streams of a run, one per use, so no two input sets share numbers: named here, in one table.
+STREAMS = {"sizes": 1, "problems": 2, "rnn_cell_backward": 3, "rnn_backward": 4, "clip": 5, "update_parameters": 6}
+
+
+def stream_rng(seed, stream, *index):
+    """The random generator of one stream of STREAMS (and index, e.g. of a size set): the same seed, stream and index
+    always give the same numbers."""
+    return np.random.default_rng([seed, STREAMS[stream], *index])
 
 
 @functools.lru_cache(maxsize=16)
 def size_sets(seed):
     """The four size sets of a grading run: (one example, one timestep, typical, larger)."""
-    rng = stream_rng(seed, 1)
+    rng = stream_rng(seed, "sizes")
 
     def three_different(low, high):
         return (int(v) for v in rng.choice(np.arange(low, high), 3, replace=False))
@@ -80,7 +85,7 @@ def size_sets(seed):
 
 def graded_problem(seed, index, sizes):
     """x (n_x, m, T_x), a0 (n_a, m), parameters of these sizes; random but fixed by seed and index."""
-    problem_seed = int(stream_rng(seed, 2, index).integers(2 ** 31))
+    problem_seed = int(stream_rng(seed, "problems", index).integers(2 ** 31))
     return rnn_utils.random_problem(sizes.n_x, sizes.n_a, sizes.n_y, sizes.m, sizes.T_x,
                                     seed=problem_seed, scale=WEIGHT_SCALE)
 
