@@ -180,6 +180,19 @@ def dict_outputs(value, keys):
     return {key: value[key] for key in keys if key in value}
 
 
+def judge_tuple(spec, case, value, problems, structure_problem):
+    """Verdict of one returned tuple, one item per output of `problems` ({output: problem(label, got, expected)},
+    in the order the function returns them): when value is no such tuple, every check fails for that reason;
+    else each item against case.expected, plus structure_problem(value, case.expected)."""
+    parts, problem = unpack(value, tuple(problems))
+    if problem:
+        return fail_all(spec, problem)
+    verdict = {name: output_problem(name, parts[name], case.expected[name])
+               for name, output_problem in problems.items()}
+    verdict[STRUCTURE] = structure_problem(value, case.expected)
+    return verdict
+
+
 def tuple_outputs(value, names):
     """{name: item} of a returned tuple of len(names) (for mistake matching), or None if it is no such tuple."""
     parts, _ = unpack(value, names)

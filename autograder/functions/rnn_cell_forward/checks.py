@@ -1,6 +1,6 @@
 """Checks of rnn_cell_forward(xt (n_x, m), a_prev (n_a, m), parameters) -> (a_next, yt_pred, cache)."""
 from autograder.kit.checks import (STRUCTURE, Check, FunctionSpec, array_shape_problem, cell_cache_problem,
-                                    fail_all, tuple_outputs, unpack)
+                                    judge_tuple, tuple_outputs)
 from autograder.compare import array_problem
 
 OUTPUTS = ("a_next", "yt_pred", "cache")
@@ -8,16 +8,8 @@ OUTPUTS = ("a_next", "yt_pred", "cache")
 
 def judge(case, value):
     """Which checks one returned value passes; see kit.checks.FunctionSpec.judge."""
-    parts, problem = unpack(value, OUTPUTS)
-    if problem:
-        return fail_all(SPEC, problem)
-    expected = case.expected
-    return {
-        "a_next": array_problem("a_next", parts["a_next"], expected["a_next"]),
-        "yt_pred": array_problem("yt_pred", parts["yt_pred"], expected["yt_pred"]),
-        "cache": cell_cache_problem("cache", parts["cache"], expected["cache"]),
-        STRUCTURE: structure_problem(value, expected),
-    }
+    problems = {"a_next": array_problem, "yt_pred": array_problem, "cache": cell_cache_problem}
+    return judge_tuple(SPEC, case, value, problems, structure_problem)
 
 
 def structure_problem(value, expected):

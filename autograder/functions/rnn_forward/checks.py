@@ -1,6 +1,6 @@
 """Checks of rnn_forward(x (n_x, m, T_x), a0 (n_a, m), parameters) -> (a, y_pred, caches)."""
 from autograder.kit.checks import (STRUCTURE, Check, FunctionSpec, array_shape_problem, cell_cache_pairs,
-                                    cell_cache_problem, fail_all, tuple_outputs, unpack)
+                                    cell_cache_problem, judge_tuple, tuple_outputs, unpack)
 from autograder.compare import all_close, array_problem, describe
 
 OUTPUTS = ("a", "y_pred", "caches")
@@ -8,23 +8,15 @@ OUTPUTS = ("a", "y_pred", "caches")
 
 def judge(case, value):
     """Which checks one returned value passes; see kit.checks.FunctionSpec.judge."""
-    parts, problem = unpack(value, OUTPUTS)
-    if problem:
-        return fail_all(SPEC, problem)
-    expected = case.expected
-    return {
-        "a": array_problem("a", parts["a"], expected["a"]),
-        "y_pred": array_problem("y_pred", parts["y_pred"], expected["y_pred"]),
-        "caches": caches_problem(parts["caches"], expected["caches"]),
-        STRUCTURE: structure_problem(value, expected),
-    }
+    problems = {"a": array_problem, "y_pred": array_problem, "caches": caches_problem}
+    return judge_tuple(SPEC, case, value, problems, structure_problem)
 
 
-def caches_problem(got, expected):
-    """None if `got` is (list of T_x cell caches, x) equal to `expected`."""
+def caches_problem(label, got, expected):
+    """None if `got` (the output called `label`, i.e. caches) is (list of T_x cell caches, x) equal to `expected`."""
     parts, problem = unpack(got, ("list of cell caches", "x"))
     if problem:
-        return "caches: " + problem.replace("returned", "is", 1)
+        return f"{label}: " + problem.replace("returned", "is", 1)
     cell_caches, expected_cell_caches = parts["list of cell caches"], expected[0]
     if not isinstance(cell_caches, (list, tuple)) or len(cell_caches) != len(expected_cell_caches):
         return (f"caches[0]: expected a list of {len(expected_cell_caches)} cell caches (one per timestep), "
