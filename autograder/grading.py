@@ -90,9 +90,11 @@ def grade_function(runner, name, seed=DEFAULT_SEED, earlier=None):
     # One round trip to a sandbox: every input set, then the first again (an answer must not change between calls).
     *outcomes, again = function.call_many([(case.args, True) for case in graded_cases] + [(graded_cases[0].args, False)])
     if not any(outcome.ok for outcome in outcomes):
-        notes = _dependency_notes(runner, spec, seed, function, earlier) if outcomes[0].status != MISSING else []
         header = f"{name}: 0/{POINTS[name]:g} points. {failure_reason(name, outcomes[0])}"
-        named = mistakes.recognise_failure(outcomes)  # e.g. np.float, or Dinosaurus Island's gradients["db"]
+        named = mistakes.recognise_failure(spec, outcomes)  # e.g. np.float, or Dinosaurus Island's gradients["db"]
+        # A helper cannot be to blame for a function never called (missing, or its parameters do not fit the call).
+        never_ran = outcomes[0].status == MISSING or named == mistakes.other_parameters(spec)
+        notes = [] if never_ran else _dependency_notes(runner, spec, seed, function, earlier)
         lines = [f"  Recognised mistake: {named.name}. {named.hint}"] if named else []
         return _result(name, 0.0, "\n".join([header] + lines + notes), [named.name] if named else [])
     verdicts = [judge_outcome(spec, case, outcome) for case, outcome in zip(graded_cases, outcomes)]
@@ -114,7 +116,7 @@ def grade_function(runner, name, seed=DEFAULT_SEED, earlier=None):
     score = round(sum(earned.values()), 2)
     header = f"{name}: {score:g}/{POINTS[name]:g} points"
     if garbage:
-        header += f". {name} returned garbage on every input set: {garbage}"
+        header += f". {name} returned nothing usable on any input set: {garbage}"
     return _result(name, score, "\n".join([header] + lines + explanation), recognised)
 
 
@@ -131,7 +133,7 @@ def _explain(runner, spec, seed, function, outcomes, verdicts, earlier, own_cell
     recognised = _recognise(spec, seed, outcomes)
     if notes and spec.helper:  # the helper is wrong too: its mistake is the likelier explanation
         recognised.sort(key=lambda m: f"(in {spec.helper})" not in m.name)
-    recognised = recognised or [named for named in [mistakes.recognise_failure(outcomes)] if named]
+    recognised = recognised or [named for named in [mistakes.recognise_failure(spec, outcomes)] if named]
     lines = [f"  Recognised mistake: {m.name}. {m.hint}" for m in recognised]
     return [m.name for m in recognised], lines + notes
 

@@ -99,14 +99,31 @@ def removed_numpy_name(name):
                           f"np.{name} no longer exists in NumPy: use {instead} instead.")
 
 
-def recognise_failure(outcomes):
-    """The FailureMistake that explains failed or malformed calls, or None.
+def other_parameters(spec):
+    """The mistake of defining `spec`'s function with parameters other than those the assignment calls it with."""
+    call = f"{spec.name}({', '.join(spec.arg_names)})"
+    return FailureMistake("parameters other than the assignment's",
+                          f"The grader calls {call}, as its docstring says: keep exactly these parameters, in this "
+                          "order (extra ones only with default values).")
 
-    outcomes -- the CallOutcomes of one graded function: an exception message naming a removed NumPy
-                name or a Dinosaurus key, or a returned dict with "db" and no "dba", is recognised
+
+def _signature_error(spec):
+    """The TypeError Python raises when `spec`'s function is called with arguments its parameters do not take."""
+    return re.compile(rf"^TypeError: {re.escape(spec.name)}\(\) (missing \d+ required positional argument"
+                      r"|takes \d+ positional arguments? but \d+ (were|was) given|got an unexpected keyword argument)")
+
+
+def recognise_failure(spec, outcomes):
+    """The FailureMistake that explains failed or malformed calls of `spec`'s function, or None.
+
+    outcomes -- its CallOutcomes: an exception message naming a removed NumPy name or a Dinosaurus key, a
+                TypeError saying the call does not fit its parameters, or a returned dict with "db" and no
+                "dba", is recognised
     """
     for outcome in outcomes:
         message = outcome.message or ""
+        if outcome.status == "exception" and _signature_error(spec).match(message):
+            return other_parameters(spec)
         removed = _NUMPY_ATTRIBUTE.search(message) if outcome.status == "exception" else None
         name = removed and (removed.group(1) or removed.group(2))
         if name and (name in _REMOVED_FROM_NUMPY or "was removed" in removed.group(0)):

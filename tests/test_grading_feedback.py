@@ -7,7 +7,7 @@ import pytest
 
 from autograder.grading import grade_submission
 from autograder.runner import InProcessRunner
-from tests.learner_files import fixture_paths, learner_namespace
+from tests.learner_files import FIXTURES, fixture_paths, learner_namespace
 
 CALL_FAILED = re.compile(r"\b(raised|timed out|crashed|is missing|garbage)\b")
 ENTRY = re.compile(r"\w+(\[[^\]]*\])*\[\d+(, \d+)*\]: expected -?[\d.e+-]+, got \S+")
@@ -87,3 +87,29 @@ def test_every_recognised_mistake_is_named_not_only_the_first():
     assert len(mistakes) == 2 and mistakes[0] == result["rnn_backward"]["mistake"]
     for mistake in mistakes:
         assert f"Recognised mistake: {mistake}." in result["rnn_backward"]["feedback"]
+
+
+def test_a_function_with_other_parameters_is_told_its_signature_not_to_fix_its_helper():
+    """A learner's rnn_forward(x, y, a0, parameters) (a training loop's signature) raises TypeError before it calls
+    anything: is the feedback naming the parameters the grader passes, and not blaming a missing rnn_cell_forward?"""
+    namespace = learner_namespace(FIXTURES / "mutants" / "forward_takes_its_own_parameters.py")
+    del namespace["rnn_cell_forward"]
+    result = grade_submission(InProcessRunner(namespace))["functions"]["rnn_forward"]
+    assert result["score"] == 0 and result["mistake"] == "parameters other than the assignment's"
+    assert "rnn_forward(x, a0, parameters)" in result["feedback"]
+    assert "Fix rnn_cell_forward first" not in result["feedback"]
+
+
+def test_a_function_returning_none_is_told_so_plainly():
+    """Does a clip that forgets `return gradients` read as a missing return, not as 'garbage'?"""
+    result = grade(FIXTURES / "mutants" / "clip_forgets_return.py")["functions"]["clip"]
+    assert result["score"] == 0 and "garbage" not in result["feedback"]
+    assert "returned None instead of a dict" in result["feedback"]
+
+
+def test_a_long_source_line_quoted_in_feedback_says_it_is_cut():
+    """Is the learner's line that raised quoted whole when short, and marked with an ellipsis when cut at 120?"""
+    long_line = "    return gradients['dWax'] + " + " + ".join(f"gradients['key{k}']" for k in range(12))
+    source = "def clip(gradients, maxValue):\n" + long_line + "\n"
+    feedback = grade_submission(InProcessRunner(learner_namespace(source=source)))["functions"]["clip"]["feedback"]
+    assert long_line.strip()[:120] + "…)" in feedback, feedback

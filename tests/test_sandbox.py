@@ -229,17 +229,29 @@ def update_parameters(parameters, gradients, lr):
     assert forged_setup_failure.status == GARBAGE
 
 
+def test_a_definition_lost_to_a_syntax_error_is_reported_missing_with_that_error(sandbox_host):
+    """When a file cannot be parsed (output pasted into a .py), does a function's feedback point at the syntax error
+    rather than only say that no such function is defined?"""
+    source = render_learner_source() + "\nrnn_forward(x, a0, parameters)\n(array([[0.5, 0.1]]), array([[0.2]])\n"
+    _, result, _ = grade(sandbox_host, cells_of(source))
+    feedback = result["functions"]["rnn_backward"]["feedback"]
+    assert "no function named rnn_backward is defined" in feedback
+    assert "SyntaxError" in feedback and "could not be read" in feedback, feedback
+
+
 def test_the_notebooks_helper_imports_work_in_the_sandbox(sandbox_host):
     """Do `from rnn_utils import ...` and `from public_tests import ...`, as in the released notebook, load cleanly,
-    the plotting import is skipped, and a module the sandbox lacks is reported?"""
-    source = ("import numpy as np\nfrom rnn_utils import softmax, initialize_parameters\n"
+    the plotting import is skipped, and a module the sandbox lacks is reported? Older course notebooks open with
+    `from __future__ import print_function`, which must load too."""
+    source = ("from __future__ import print_function\nimport numpy as np\n"
+              "from rnn_utils import softmax, initialize_parameters\n"
               "from public_tests import test_clip\nimport matplotlib.pyplot as plt\nimport scipy\n"
               "def clip(gradients, maxValue):\n    return softmax(np.zeros((2, 1))).ravel().tolist()\n")
     runner = SandboxRunner(sandbox_host, cells_of(source))
     outcome = runner.call("clip", {}, 1.0)
     runner.close()
     assert outcome.value == [0.5, 0.5]
-    assert runner.errors == ["submission.py, line 5: ModuleNotFoundError: No module named 'scipy'"]
+    assert runner.errors == ["submission.py, line 6: ModuleNotFoundError: No module named 'scipy'"]
 
 
 def test_a_batch_of_calls_answers_like_calls_one_by_one(sandbox_host):

@@ -59,7 +59,9 @@ def describe_exception(error):
     if learner:
         frame = learner[-1]
         where = frame.filename.rsplit("/", 1)[-1] if frame.filename.startswith("/") else frame.filename  # own module
-        text += f" ({where}, line {frame.lineno}, in {frame.name}: {(frame.line or '').strip()[:120]})"
+        line = (frame.line or "").strip()
+        shown = line[:120] + ("…" if len(line) > 120 else "")
+        text += f" ({where}, line {frame.lineno}, in {frame.name}: {shown})"
     return text
 
 

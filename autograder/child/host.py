@@ -38,6 +38,7 @@ PRELOADED_MODULES = (
     "threading", "pathlib", "glob", "fnmatch", "shutil", "tempfile", "ctypes", "array", "queue", "hashlib",
     "base64", "datetime", "unittest", "unittest.mock", "builtins", "resource", "select", "mmap",
     "encodings.idna", "encodings.latin_1", "encodings.ascii", "encodings.utf_8_sig", "unicodedata",
+    "__future__", "timeit",  # older course notebooks open with `from __future__ import print_function`
 )
 _PR_SET_CHILD_SUBREAPER = 36
 

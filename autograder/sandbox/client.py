@@ -199,6 +199,16 @@ def remove_abandoned_scratch_roots(folder=None):
     return removed
 
 
+def missing_reason(name, load_errors):
+    """Why `name` cannot be called: not defined, and, when parts of the submission could not be read or run, the
+    first of those (a definition there is lost: a .py with pasted output does not parse at all)."""
+    reason = f"no function named {name} is defined"
+    if load_errors:
+        more = f" (and {len(load_errors) - 1} more)" if len(load_errors) > 1 else ""
+        reason += f"; parts of your code could not be read or run, e.g. {load_errors[0]}{more}"
+    return reason
+
+
 class SandboxRunner:
     """The Runner interface (see autograder.runner) over a child holding one submission's code.
 
@@ -251,7 +261,7 @@ class SandboxRunner:
     def _refusal(self, name):
         """The outcome of a call that cannot be made (missing, timed out before, child gone), else None."""
         if name not in self.available():
-            reason = self._gave_up or f"no function named {name} is defined"
+            reason = self._gave_up or missing_reason(name, self.errors)
             return CallOutcome(CRASHED if self._gave_up else MISSING, message=reason)
         if time.monotonic() >= self.budget_deadline:
             return CallOutcome(TIMEOUT, message=self._budget_spent(f"{name} was not called"))
