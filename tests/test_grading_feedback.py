@@ -32,7 +32,8 @@ def test_every_failed_check_names_its_output_and_shows_where(path):
             check = re.match(r"\s*\[FAIL\] (.+?) \(", line).group(1)
             reason = line.split("first failure on", 1)[1]
             located = (CALL_FAILED, ENTRY, CLIPPED_ENTRY, SHAPE, LENGTH, WRONG_TYPE)
-            assert any(p.search(reason) for p in located) or "missing from the returned dict" in reason, line
+            missing_key = "missing from the returned dict" in reason or "returned dict has no key" in reason
+            assert any(p.search(reason) for p in located) or missing_key, line
             if check != "structure" and not CALL_FAILED.search(reason):
                 assert check in reason, line
 
@@ -113,3 +114,11 @@ def test_a_long_source_line_quoted_in_feedback_says_it_is_cut():
     source = "def clip(gradients, maxValue):\n" + long_line + "\n"
     feedback = grade_submission(InProcessRunner(learner_namespace(source=source)))["functions"]["clip"]["feedback"]
     assert long_line.strip()[:120] + "…)" in feedback, feedback
+
+
+def test_a_key_returned_under_another_name_is_shown_with_the_keys_returned():
+    """A learner returning "dx" where the API says "dxt" must see, in the hidden feedback as in the public test, which
+    keys their dict does hold, so the misnamed one stands out."""
+    feedback = grade(FIXTURES / "mutants" / "cell_backward_names_dxt_dx.py")["functions"]["rnn_cell_backward"]["feedback"]
+    failing = [line for line in feedback.splitlines() if "[FAIL]" in line]
+    assert failing and all("'dx'" in line for line in failing), feedback

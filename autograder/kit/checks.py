@@ -89,7 +89,7 @@ def dict_structure_problem(value, shapes, exact_keys):
         return f"returned {describe(value)} instead of a dict"
     missing = [key for key in shapes if key not in value]
     if missing:
-        return f"the returned dict has no key {missing[0]!r}"
+        return f"the returned dict has no key {missing[0]!r}{keys_held(value)}"
     extra = sorted(set(value) - set(shapes))
     if exact_keys and extra:
         return f"the returned dict has keys that are not documented: {extra}"
@@ -100,12 +100,19 @@ def dict_structure_problem(value, shapes, exact_keys):
     return None
 
 
+def keys_held(value, most=8):
+    """' (its keys: 'da_prev', 'dx', ...)': what a returned dict holds, so a key under another name stands out."""
+    keys = sorted(repr(key)[:40] for key in value)  # a learner's key can be any length
+    shown = ", ".join(keys[:most]) + (", ..." if len(keys) > most else "")
+    return f" (its keys: {shown})" if keys else " (it is empty)"
+
+
 def dict_entry_problem(value, key, expected):
     """array_problem for value[key], or why value has no such entry."""
     if not isinstance(value, dict):
         return f"{key}: returned {describe(value)} instead of a dict"
     if key not in value:
-        return f"{key}: missing from the returned dict"
+        return f"{key}: missing from the returned dict{keys_held(value)}"
     return array_problem(key, value[key], expected)
 
 

@@ -5,7 +5,8 @@ and clipping a deep copy (2021 version) are both correct, and other keys may rid
 """
 import numpy as np
 
-from autograder.kit.checks import STRUCTURE, Check, FunctionSpec, dict_outputs, dict_structure_problem, not_a_dict
+from autograder.kit.checks import (STRUCTURE, Check, FunctionSpec, dict_outputs, dict_structure_problem, keys_held,
+                                    not_a_dict)
 from autograder.compare import close_mask, describe, entry
 from learner_helpers.rnn_utils import GRADIENT_KEYS
 
@@ -14,7 +15,7 @@ def _returned_array(value, key, original):
     if not isinstance(value, dict):
         return None, f"{key}: returned {describe(value)} instead of the gradients dict"
     if key not in value:
-        return None, f"{key}: missing from the returned dict"
+        return None, f"{key}: missing from the returned dict{keys_held(value)}"
     got = value[key]
     if not isinstance(got, np.ndarray) or got.dtype.kind not in "biuf":
         return None, f"{key}: expected an array of shape {original.shape}, got {describe(got)}"
