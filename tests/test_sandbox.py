@@ -237,6 +237,10 @@ def test_a_definition_lost_to_a_syntax_error_is_reported_missing_with_that_error
     feedback = result["functions"]["rnn_backward"]["feedback"]
     assert "no function named rnn_backward is defined" in feedback
     assert "SyntaxError" in feedback and "could not be read" in feedback, feedback
+    # an import that fails loses no definition: a function the file never defines is only "not defined"
+    source = "import scipy\n" + render_learner_source().replace("def clip(", "def clip_gradients(")
+    _, result, _ = grade(sandbox_host, cells_of(source))
+    assert result["functions"]["clip"]["feedback"].endswith("no function named clip is defined")
 
 
 def test_the_notebooks_helper_imports_work_in_the_sandbox(sandbox_host):

@@ -15,6 +15,7 @@ import fcntl
 import itertools
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -199,13 +200,18 @@ def remove_abandoned_scratch_roots(folder=None):
     return removed
 
 
+_UNPARSED = re.compile(r": (SyntaxError|IndentationError|TabError): ")
+
+
 def missing_reason(name, load_errors):
-    """Why `name` cannot be called: not defined, and, when parts of the submission could not be read or run, the
-    first of those (a definition there is lost: a .py with pasted output does not parse at all)."""
+    """Why `name` cannot be called: not defined, and, when parts of the submission could not be parsed, the first of
+    those: a definition there is lost (a .py with output pasted into it does not parse at all). Other load errors (an
+    import that fails) lose no definition, so they are not blamed."""
     reason = f"no function named {name} is defined"
-    if load_errors:
-        more = f" (and {len(load_errors) - 1} more)" if len(load_errors) > 1 else ""
-        reason += f"; parts of your code could not be read or run, e.g. {load_errors[0]}{more}"
+    unparsed = [error for error in load_errors if _UNPARSED.search(error)]
+    if unparsed:
+        more = f" (and {len(unparsed) - 1} more)" if len(unparsed) > 1 else ""
+        reason += f"; parts of your code could not be read, so a definition there is lost: {unparsed[0]}{more}"
     return reason
 
 
