@@ -22,21 +22,23 @@ from autograder.kit.inputs import freeze
 CATALOGUE = {name: part(name, "mistakes").MISTAKES for name in GRADED_FUNCTIONS}
 
 
+def what_it_gives(mistake, args, expected):
+    """(the outputs `mistake` gives on `args`, the names of those that differ from `expected`), or None when the
+    mistake cannot run on these sizes. The hidden feedback and the public tests' data both judge a mistake so."""
+    try:
+        outputs = mistake.compute(*copy.deepcopy(args))
+    except (ValueError, ArithmeticError):
+        return None
+    return outputs, tuple(key for key, value in outputs.items() if not is_close(value, expected[key]))
+
+
 @functools.lru_cache(maxsize=64)
 def _mistake_table(name, seed):
     """For each graded case of `name`: for each mistake, (its outputs, the outputs it changes) or None."""
     table = []
     for case in grading_cases.cases(name, seed):
-        row = []
-        for mistake in CATALOGUE[name]:
-            try:
-                outputs = mistake.compute(*copy.deepcopy(case.args))
-            except (ValueError, ArithmeticError):  # a mistake that cannot run on these sizes
-                row.append(None)
-                continue
-            changed = tuple(key for key, value in outputs.items() if not is_close(value, case.expected[key]))
-            row.append((freeze(outputs), changed))
-        table.append(tuple(row))
+        row = [what_it_gives(mistake, case.args, case.expected) for mistake in CATALOGUE[name]]
+        table.append(tuple(None if given is None else (freeze(given[0]), given[1]) for given in row))
     return tuple(table)
 
 
@@ -120,9 +122,10 @@ def recognise_failure(spec, outcomes):
                 TypeError saying the call does not fit its parameters, or a returned dict with "db" and no
                 "dba", is recognised
     """
+    signature_error = _signature_error(spec)
     for outcome in outcomes:
         message = outcome.message or ""
-        if outcome.status == "exception" and _signature_error(spec).match(message):
+        if outcome.status == "exception" and signature_error.match(message):
             return other_parameters(spec)
         removed = _NUMPY_ATTRIBUTE.search(message) if outcome.status == "exception" else None
         name = removed and (removed.group(1) or removed.group(2))

@@ -10,7 +10,6 @@ hidden graders use (each function's mistakes.py) and the tolerances from their c
 The seed differs from the hidden graders' seed, so passing the public tests reveals nothing
 about the graded cases.
 """
-import copy
 import io
 import zipfile
 
@@ -49,14 +48,12 @@ def _catalogued_mistakes(name, args, expected):
     `name` in the graders' catalogue that changes some output on these inputs (key: its place in the catalogue)."""
     hints, texts = {}, {}
     for index, mistake in enumerate(mistakes.CATALOGUE[name]):
-        try:
-            outputs = mistake.compute(*copy.deepcopy(args))
-        except (ValueError, ArithmeticError):  # a mistake that cannot run on these sizes
-            continue
-        changed = {output: value for output, value in outputs.items() if not compare.is_close(value, expected[output])}
-        if changed:
+        given = mistakes.what_it_gives(mistake, args, expected)
+        if given and given[1]:
+            outputs, changed = given
             key = f"m{index:02d}"
-            hints[key], texts[key] = changed, np.str_(f"{mistake.name}. {mistake.hint}")
+            hints[key] = {output: outputs[output] for output in changed}
+            texts[key] = np.str_(f"{mistake.name}. {mistake.hint}")
     return {"hint": hints, "mistake": texts}
 
 

@@ -21,7 +21,7 @@ class Mistake:
 
 
 def softmax(z, axis=0):
-    """Softmax of z along `axis` (the mistakes' own, so a catalogue never runs learner-facing helpers)."""
+    """Softmax of z along `axis` (rnn_utils.softmax has no axis: the mistakes need one to normalise the wrong way)."""
     shifted = np.exp(z - np.max(z, axis=axis, keepdims=True))
     return shifted / np.sum(shifted, axis=axis, keepdims=True)
 
