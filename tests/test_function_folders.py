@@ -11,6 +11,7 @@ from autograder import cases, mistakes
 from autograder.contract import POINTS, SPECS
 from autograder.functions import GRADED_FUNCTIONS, PARTS, part
 from autograder.kit.mistakes import Mistake
+from tests.learner_files import broken_functions, fixture_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 FUNCTIONS = ROOT / "autograder" / "functions"
@@ -44,8 +45,7 @@ def test_a_folder_names_tests_that_exist(name):
     text = (FUNCTIONS / name / "__init__.py").read_text()
     named = {word.strip("(),;.") for word in text.split() if word.startswith(("tests/", "(tests/"))}
     assert named and all((ROOT / path).exists() for path in named), named
-    breaking = [path for path in MUTANTS.glob("*.py")
-                if name in path.read_text().splitlines()[0].removeprefix("# breaks:").replace(",", " ").split()]
+    breaking = [path for path in fixture_paths("mutants") if name in broken_functions(path)]
     assert breaking, f"no mutant in tests/fixtures/mutants/ says '# breaks: {name}'"
 
 
@@ -57,8 +57,10 @@ def test_grading_loads_no_course_build_part():
         "from autograder.grading import grade_submission\n"
         "from autograder.runner import InProcessRunner\n"
         "from tests.learner_files import learner_namespace\n"
-        f"result = grade_submission(InProcessRunner(learner_namespace({str(MUTANTS / 'backward_dwaa_overwritten.py')!r})))\n"
-        "print(json.dumps({'modules': sorted(sys.modules), 'mistake': result['functions']['rnn_backward']['mistake']}))\n"
+        f"mutant = learner_namespace({str(MUTANTS / 'backward_dwaa_overwritten.py')!r})\n"
+        "result = grade_submission(InProcessRunner(mutant))\n"
+        "mistake = result['functions']['rnn_backward']['mistake']\n"
+        "print(json.dumps({'modules': sorted(sys.modules), 'mistake': mistake}))\n"
     )
     run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr

@@ -119,6 +119,7 @@ def test_a_long_source_line_quoted_in_feedback_says_it_is_cut():
 def test_a_key_returned_under_another_name_is_shown_with_the_keys_returned():
     """A learner returning "dx" where the API says "dxt" must see, in the hidden feedback as in the public test, which
     keys their dict does hold, so the misnamed one stands out."""
-    feedback = grade(FIXTURES / "mutants" / "cell_backward_names_dxt_dx.py")["functions"]["rnn_cell_backward"]["feedback"]
+    result = grade(FIXTURES / "mutants" / "cell_backward_names_dxt_dx.py")["functions"]["rnn_cell_backward"]
+    feedback = result["feedback"]
     failing = [line for line in feedback.splitlines() if "[FAIL]" in line]
     assert failing and all("'dx'" in line for line in failing), feedback
